@@ -1,0 +1,34 @@
+package io.meanstream.serde;
+
+import io.meanstream.schema.DeadLetter;
+import io.meanstream.schema.Image;
+import io.meanstream.schema.Label;
+import io.meanstream.schema.ModelRelease;
+import io.meanstream.schema.Prediction;
+
+/** Serdes for the five contracts, all on the shared {@link SchemaStores#defaultStore()}. */
+public final class ContractSerdes {
+
+    private ContractSerdes() {
+    }
+
+    public static AvroSerde<Image> image() {
+        return new AvroSerde<>(Image.getClassSchema(), SchemaStores.defaultStore());
+    }
+
+    public static AvroSerde<Label> label() {
+        return new AvroSerde<>(Label.getClassSchema(), SchemaStores.defaultStore());
+    }
+
+    public static AvroSerde<Prediction> prediction() {
+        return new AvroSerde<>(Prediction.getClassSchema(), SchemaStores.defaultStore());
+    }
+
+    public static AvroSerde<ModelRelease> modelRelease() {
+        return new AvroSerde<>(ModelRelease.getClassSchema(), SchemaStores.defaultStore());
+    }
+
+    public static AvroSerde<DeadLetter> deadLetter() {
+        return new AvroSerde<>(DeadLetter.getClassSchema(), SchemaStores.defaultStore());
+    }
+}
