@@ -122,7 +122,8 @@ public final class ImageDecoder {
                 }
                 if (declaredChannels > 0 && image.channels() != declaredChannels) {
                     throw new ImageDecodingException(Reason.DECLARED_SIZE_MISMATCH, "Declared " + declaredChannels
-                            + " channels but the " + encoding + " decodes to " + image.channels() + " channels ("
+                            + " channels but the " + encoding + " decodes to " + image.channels()
+                            + (image.channels() == 1 ? " channel (" : " channels (")
                             + channelName(image.channels()) + ")");
                 }
                 return image;

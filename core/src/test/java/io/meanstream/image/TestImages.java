@@ -27,7 +27,7 @@ final class TestImages {
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 for (int c = 0; c < channels; c++) {
-                    pixels[i++] = (byte) ((x * 255 / Math.max(1, width - 1) + c * 60 + y * 2) % 256 / 2 + 40);
+                    pixels[i++] = (byte) (30 + x * 100 / Math.max(1, width - 1) + y * 50 / Math.max(1, height - 1) + c * 25);
                 }
             }
         }

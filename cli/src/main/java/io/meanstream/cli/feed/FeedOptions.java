@@ -1,0 +1,32 @@
+package io.meanstream.cli.feed;
+
+/**
+ * What to feed and how.
+ *
+ * @param limit at most this many images (negative: all)
+ * @param ratePerSecond images per second; 0 or less: as fast as the broker takes them
+ * @param seed drives the image order, which images get labels and their delays
+ * @param shuffle feed in a seeded random order instead of the data set's order
+ * @param labelsPerClass label the first K images of each class (null: use labelFraction)
+ * @param labelFraction label this fraction of the images, chosen at random (null: labelsPerClass)
+ * @param labelDelay each label is produced this long after its image
+ * @param labelsFirst produce every label before any image, to exercise labels that arrive early
+ */
+public record FeedOptions(int limit, double ratePerSecond, long seed, boolean shuffle, Integer labelsPerClass,
+                          Double labelFraction, DelayRange labelDelay, boolean labelsFirst) {
+
+    public FeedOptions {
+        if (labelsPerClass != null && labelFraction != null) {
+            throw new IllegalArgumentException("give --labels-per-class or --label-fraction, not both");
+        }
+        if (labelsPerClass != null && labelsPerClass < 0) {
+            throw new IllegalArgumentException("--labels-per-class must be >= 0, got " + labelsPerClass);
+        }
+        if (labelFraction != null && (labelFraction < 0 || labelFraction > 1)) {
+            throw new IllegalArgumentException("--label-fraction must be in [0, 1], got " + labelFraction);
+        }
+        if (labelDelay == null) {
+            labelDelay = DelayRange.none();
+        }
+    }
+}

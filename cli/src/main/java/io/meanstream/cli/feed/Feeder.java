@@ -1,0 +1,155 @@
+package io.meanstream.cli.feed;
+
+import io.meanstream.cli.ProgressBar;
+import io.meanstream.kafka.KafkaClientConfig;
+import io.meanstream.kafka.TopicBootstrapper;
+import io.meanstream.kafka.Topics;
+import io.meanstream.schema.Image;
+import io.meanstream.schema.Label;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Streams images to the images topic at a steady rate and simulated human labels to the labels topic,
+ * each label some delay after its image (or all labels first). Every record is acknowledged by the
+ * broker (acks=all, idempotent) before the feed reports success.
+ */
+public final class Feeder {
+
+    private static final String ANNOTATOR = "meanstream-feeder";
+
+    private final KafkaClientConfig kafka;
+    private final Topics topics;
+    private final PrintStream progress;
+
+    public Feeder(KafkaClientConfig kafka, Topics topics, PrintStream progress) {
+        this.kafka = kafka;
+        this.topics = topics;
+        this.progress = progress;
+    }
+
+    private record PendingLabel(long dueNanos, String imageId, int classIndex) {
+    }
+
+    public FeedResult feed(FeedSource source, FeedOptions options) throws IOException, InterruptedException {
+        try (Admin admin = Admin.create(kafka.admin("meanstream-feeder-admin"))) {
+            new TopicBootstrapper(admin).ensure(topics.all());
+        }
+        FeedPlan plan = FeedPlan.of(source, options);
+        SplittableRandom delays = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicLong bytes = new AtomicLong();
+        int[] labelsPerClass = new int[source.classNames().size()];
+        Map<String, Integer> labels = new HashMap<>();
+        PriorityQueue<PendingLabel> pending = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos(), b.dueNanos()));
+        long start = System.nanoTime();
+        int imagesSent = 0;
+        ProgressBar bar = new ProgressBar(progress, "images", plan.size());
+
+        try (Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("meanstream-feeder"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            if (options.labelsFirst()) {
+                for (int k = plan.labeled().nextSetBit(0); k >= 0; k = plan.labeled().nextSetBit(k + 1)) {
+                    int i = plan.order()[k];
+                    sendLabel(producer, source, source.id(i), source.classIndex(i), failure, bytes);
+                    labels.put(source.id(i), source.classIndex(i));
+                    labelsPerClass[source.classIndex(i)]++;
+                }
+            }
+            for (int k = 0; k < plan.size(); k++) {
+                if (options.ratePerSecond() > 0) {
+                    sleepUntil(start + (long) (k * 1e9 / options.ratePerSecond()), pending, producer, source, failure, bytes);
+                }
+                sendDueLabels(pending, producer, source, failure, bytes);
+                int i = plan.order()[k];
+                Image image = source.image(i, Instant.now());
+                byte[] value = topics.images().valueSerde().serializer().serialize(topics.images().name(), image);
+                producer.send(new ProducerRecord<>(topics.images().name(), image.getId(), value), callback(failure));
+                bytes.addAndGet(value.length);
+                imagesSent++;
+                if (plan.labeled().get(k) && !options.labelsFirst()) {
+                    long due = System.nanoTime() + options.labelDelay().draw(delays).toNanos();
+                    pending.add(new PendingLabel(due, source.id(i), source.classIndex(i)));
+                    labels.put(source.id(i), source.classIndex(i));
+                    labelsPerClass[source.classIndex(i)]++;
+                }
+                throwIfFailed(failure);
+                bar.update(k + 1, labels.size() + " labels");
+            }
+            if (!pending.isEmpty()) {
+                progress.printf("waiting for %d delayed labels (up to %s)...%n", pending.size(), options.labelDelay().max());
+            }
+            while (!pending.isEmpty()) {
+                sleepUntil(pending.peek().dueNanos(), pending, producer, source, failure, bytes);
+                sendDueLabels(pending, producer, source, failure, bytes);
+            }
+            producer.flush();
+            throwIfFailed(failure);
+        }
+        return new FeedResult(imagesSent, labels.size(), bytes.get(), labelsPerClass, Map.copyOf(labels),
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private void sleepUntil(long deadlineNanos, PriorityQueue<PendingLabel> pending, Producer<String, byte[]> producer,
+                            FeedSource source, AtomicReference<Exception> failure, AtomicLong bytes) throws InterruptedException {
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= deadlineNanos) {
+                return;
+            }
+            sendDueLabels(pending, producer, source, failure, bytes);
+            long next = pending.isEmpty() ? deadlineNanos : Math.min(deadlineNanos, pending.peek().dueNanos());
+            long sleep = Math.max(0, next - System.nanoTime());
+            if (sleep > 0) {
+                Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+            }
+        }
+    }
+
+    private void sendDueLabels(PriorityQueue<PendingLabel> pending, Producer<String, byte[]> producer, FeedSource source,
+                               AtomicReference<Exception> failure, AtomicLong bytes) {
+        long now = System.nanoTime();
+        while (!pending.isEmpty() && pending.peek().dueNanos() <= now) {
+            PendingLabel label = pending.poll();
+            sendLabel(producer, source, label.imageId(), label.classIndex(), failure, bytes);
+        }
+    }
+
+    private void sendLabel(Producer<String, byte[]> producer, FeedSource source, String imageId, int classIndex,
+                           AtomicReference<Exception> failure, AtomicLong bytes) {
+        Label label = Label.newBuilder().setImageId(imageId).setClassIndex(classIndex)
+                .setClassName(source.classNames().get(classIndex)).setAnnotator(ANNOTATOR).setTime(Instant.now()).build();
+        byte[] value = topics.labels().valueSerde().serializer().serialize(topics.labels().name(), label);
+        producer.send(new ProducerRecord<>(topics.labels().name(), imageId, value), callback(failure));
+        bytes.addAndGet(value.length);
+    }
+
+    private static org.apache.kafka.clients.producer.Callback callback(AtomicReference<Exception> failure) {
+        return (metadata, exception) -> {
+            if (exception != null) {
+                failure.compareAndSet(null, exception);
+            }
+        };
+    }
+
+    private static void throwIfFailed(AtomicReference<Exception> failure) throws IOException {
+        Exception e = failure.get();
+        if (e != null) {
+            throw new IOException("Kafka refused a record: " + e.getMessage(), e);
+        }
+    }
+}
