@@ -122,9 +122,11 @@ public final class DatasetLocator {
         if (dataDir != null) {
             List<String> missing = missingFiles(dataDir);
             if (!missing.isEmpty()) {
-                throw new DatasetNotFoundException("--data-dir " + dataDir + " does not contain the " + displayName
-                        + " files: " + describe(dataDir, missing) + ". It must contain " + fileList()
-                        + " (each gzipped with .gz or not).");
+                String problem = Files.isDirectory(dataDir)
+                        ? "does not contain the " + displayName + " files: " + describe(dataDir, missing)
+                        : "does not exist";
+                throw new DatasetNotFoundException("--data-dir " + dataDir + " " + problem + ". It must contain "
+                        + fileList() + " (each gzipped with .gz or not).");
             }
             return dataDir;
         }

@@ -86,7 +86,7 @@ public final class ImageDecoder {
                     + "height and channels (all > 0), got width=" + width + " height=" + height
                     + " channels=" + channels);
         }
-        checkAgainstLimits("RAW_U8 declaration", width, height);
+        checkAgainstLimits("RAW_U8 image", width, height);
         long expectedBytes = (long) width * height * channels;
         if (data.length != expectedBytes) {
             throw new ImageDecodingException(Reason.DECLARED_SIZE_MISMATCH, "RAW_U8 declares " + width + "x"
@@ -178,9 +178,11 @@ public final class ImageDecoder {
             if (matches(encoding, reader)) {
                 return reader;
             }
-            if (detected == null) {
-                detected = reader.getOriginatingProvider() == null ? "unknown"
-                        : reader.getOriginatingProvider().getFormatNames()[0].toUpperCase(Locale.ROOT);
+            String format = formatName(reader);
+            // WBMP has no magic number, so its reader claims many random byte strings that start with
+            // two zero bytes (dark raw pixels, for instance); calling those WBMP would mislead.
+            if (detected == null && !format.equals("wbmp")) {
+                detected = format.toUpperCase(Locale.ROOT);
             }
             reader.dispose();
         }
@@ -195,17 +197,20 @@ public final class ImageDecoder {
     }
 
     private static boolean matches(ImageEncoding encoding, ImageReader reader) {
-        String format;
-        try {
-            format = reader.getFormatName().toLowerCase(Locale.ROOT);
-        } catch (IOException e) {
-            return false;
-        }
+        String format = formatName(reader);
         return switch (encoding) {
             case PNG -> format.equals("png");
             case JPEG -> format.equals("jpeg") || format.equals("jpg");
             case RAW_U8 -> false;
         };
+    }
+
+    private static String formatName(ImageReader reader) {
+        try {
+            return reader.getFormatName().toLowerCase(Locale.ROOT);
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private void checkAgainstLimits(String source, int width, int height) {

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -68,6 +71,9 @@ public final class TopicBootstrapper {
                     }
                 }
             }
+            if (!created.isEmpty()) {
+                awaitLeaders(created);
+            }
             List<String> mismatches = existing.isEmpty() ? List.of() : compare(specs, existing);
             mismatches.forEach(m -> log.warn("Topic mismatch: {}", m));
             return new Report(List.copyOf(created), List.copyOf(existing), mismatches);
@@ -77,6 +83,37 @@ public final class TopicBootstrapper {
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot list or describe topics: " + e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    /**
+     * Waits until every partition of the new topics answers on its leader. Producing into a partition
+     * the broker has not finished creating gets NOT_LEADER_OR_FOLLOWER; an idempotent producer retrying
+     * through that was seen to end in OUT_OF_ORDER_SEQUENCE and stall, so we do not hand topics out early.
+     */
+    private void awaitLeaders(List<String> topics) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames().get();
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                boolean leaders = true;
+                for (TopicDescription d : descriptions.values()) {
+                    for (var p : d.partitions()) {
+                        leaders &= p.leader() != null && !p.leader().isEmpty();
+                        partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+                    }
+                }
+                if (leaders) {
+                    admin.listOffsets(partitions).all().get(); // answered by each partition's leader
+                    return;
+                }
+            } catch (ExecutionException e) {
+                last = e;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("New topics " + topics + " have no ready leaders after 60 s", last);
     }
 
     private List<String> compare(Collection<TopicSpec<?, ?>> specs, List<String> existing)
