@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "meanstream", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Semi-supervised image recognition (Mean Teacher) that keeps learning from Kafka streams.",
         subcommands = {
+                DemoCommand.class,
                 KafkaCommand.class,
                 TopicsCommand.class,
                 FeedCommand.class,
