@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 TopicsCommand.class,
                 FeedCommand.class,
                 WatchCommand.class,
+                TrainOfflineCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Meanstream implements Runnable {
