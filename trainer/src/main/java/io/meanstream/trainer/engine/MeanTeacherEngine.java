@@ -37,8 +37,9 @@ import java.util.List;
  * weights, which is what the exported teacher normalises with. Averaging the student's statistics instead
  * would describe a different network (the student's weights), lagged by the EMA.
  *
- * <p>In supervised mode the same engine trains on the labeled rows alone and keeps the EMA teacher, so the
- * comparison with Mean Teacher isolates the consistency cost. Every step runs in its own {@link NDScope},
+ * <p>In supervised mode the same engine trains on the labeled rows alone and keeps the EMA teacher (whose
+ * forward pass still runs, to keep its BatchNorm statistics), so the comparison with Mean Teacher isolates
+ * the consistency cost. Every step runs in its own {@link NDScope},
  * so native memory does not grow with the number of steps.
  */
 public final class MeanTeacherEngine implements AutoCloseable {
@@ -141,11 +142,11 @@ public final class MeanTeacherEngine implements AutoCloseable {
             double lr = Schedules.learningRate(config, step);
             NDArray studentInput = augmenter.apply(batch.images());
 
-            NDArray teacherLogits = null;
-            if (meanTeacher) {
-                NDArray teacherInput = augmenter.apply(batch.images());
-                teacherLogits = teacher.forward(teacherStore, new NDList(teacherInput), true).get(0).stopGradient();
-            }
+            // The teacher's forward also maintains its BatchNorm running statistics, so it runs in supervised
+            // mode too (its output is then unused): otherwise the EMA teacher would be evaluated with the
+            // statistics of its random initialisation.
+            NDArray teacherInput = augmenter.apply(batch.images());
+            NDArray teacherLogits = teacher.forward(teacherStore, new NDList(teacherInput), true).get(0).stopGradient();
 
             NDArray classLoss;
             NDArray consistency;

@@ -164,6 +164,26 @@ class MeanTeacherEngineTest {
     }
 
     @Test
+    void stepsLeaveNoNativeArraysBehind() {
+        try (MeanTeacherEngine engine = new MeanTeacherEngine(config().build(), SMALL, PAD, Device.cpu());
+             NDManager m = engine.newManager()) {
+            NDManager root = m;
+            while (root.getParentManager() != null && root.getParentManager() != root) {
+                root = root.getParentManager();
+            }
+            TrainingBatch b = batch(m, 1);
+            for (int s = 0; s < 3; s++) {
+                engine.step(b); // optimizer state is created on the first step
+            }
+            int before = root.getManagedArrays().size();
+            for (int s = 0; s < 25; s++) {
+                engine.step(b);
+            }
+            assertEquals(before, root.getManagedArrays().size(), "NDArrays alive after 25 more steps");
+        }
+    }
+
+    @Test
     void sameSeedGivesTheSameRun() {
         float[][] losses = new float[2][];
         List<List<float[]>> finals = new ArrayList<>();
