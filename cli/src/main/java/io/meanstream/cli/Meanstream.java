@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 FeedCommand.class,
                 WatchCommand.class,
                 TrainOfflineCommand.class,
+                PredictCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Meanstream implements Runnable {

@@ -7,6 +7,21 @@ import io.meanstream.data.LabeledImages;
 import io.meanstream.image.TensorSpec;
 import io.meanstream.trainer.engine.MeanTeacherConfig;
 import io.meanstream.trainer.offline.OfflineTraining;
+import io.meanstream.onnx.ModelProvenance;
+import io.meanstream.onnx.OnnxScorer;
+import io.meanstream.schema.Image;
+import io.meanstream.serde.FingerprintSchemaStore;
+import io.meanstream.trainer.data.InMemoryImages;
+import io.meanstream.trainer.engine.MeanTeacherEngine;
+import io.meanstream.trainer.export.OnnxExporter;
+import io.meanstream.trainer.offline.Evaluator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.function.Consumer;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -102,6 +117,12 @@ final class TrainOfflineCommand implements Callable<Integer> {
     @Option(names = "--log-every", defaultValue = "200", description = "Progress line every N steps (default: ${DEFAULT-VALUE}).")
     int logEvery;
 
+    @Option(names = "--export", paramLabel = "FILE", description = "Write the trained teacher as an ONNX model to FILE.")
+    Path export;
+
+    @Option(names = "--model-name", defaultValue = "fashion-mnist", description = "Model name in the exported metadata (default: ${DEFAULT-VALUE}).")
+    String modelName;
+
     @Override
     public Integer call() throws Exception {
         if (!"fashion-mnist".equalsIgnoreCase(dataset)) {
@@ -112,8 +133,10 @@ final class TrainOfflineCommand implements Callable<Integer> {
         LabeledImages train = data.load(FashionMnist.Split.TRAIN);
         LabeledImages test = data.load(FashionMnist.Split.TEST);
         System.err.println("config: " + config.describe());
-        OfflineTraining.Result r = OfflineTraining.run(train, test, TensorSpec.fashionMnist(), new OfflineTraining.Options(
-                config, labelsPerClass, steps, evalEvery, logEvery, Device.cpu(), System.err::println, null));
+        TensorSpec input = TensorSpec.fashionMnist();
+        Consumer<MeanTeacherEngine> exporter = export == null ? null : engine -> writeModel(engine, input, train, test);
+        OfflineTraining.Result r = OfflineTraining.run(train, test, input, new OfflineTraining.Options(
+                config, labelsPerClass, steps, evalEvery, logEvery, Device.cpu(), System.err::println, exporter));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("mode", config.describe().get("mode"));
         json.put("labelsPerClass", labelsPerClass);
@@ -131,6 +154,28 @@ final class TrainOfflineCommand implements Callable<Integer> {
         json.put("config", config.describe());
         System.out.println(new ObjectMapper().writeValueAsString(json));
         return 0;
+    }
+
+    /** Exports the teacher with its provenance, written atomically (temp file, then rename). */
+    private void writeModel(MeanTeacherEngine engine, TensorSpec input, LabeledImages train, LabeledImages test) {
+        MeanTeacherConfig c = engine.config();
+        long labeledSeen = engine.steps() * c.labeledBatchSize();
+        long unlabeledSeen = engine.steps() * c.unlabeledBatchSize();
+        try (InMemoryImages testSet = new InMemoryImages(engine.newManager(), test, input)) {
+            double accuracy = Evaluator.accuracy(engine, true, testSet);
+            ModelProvenance provenance = new ModelProvenance(modelName, 1, engine.steps(), Instant.now(),
+                    engine.spec().architecture(), train.classNames(), input, labeledSeen, unlabeledSeen, Map.of(),
+                    FingerprintSchemaStore.fingerprintHex(Image.getClassSchema()), Map.of("testAccuracy", accuracy));
+            byte[] onnx = OnnxExporter.export(engine.teacher(), provenance);
+            Path target = export.toAbsolutePath();
+            Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+            Files.write(tmp, onnx);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            System.err.printf("exported the teacher to %s (%d bytes, sha256 %s, test accuracy %.4f)%n", target, onnx.length,
+                    OnnxScorer.sha256(onnx), accuracy);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the model to " + export, e);
+        }
     }
 
     private MeanTeacherConfig config() {
