@@ -11,7 +11,9 @@ public enum TopicRole {
     /** One prediction per image and model version, key = image id. */
     PREDICTIONS,
     /** Records that could not be processed, with the reason. */
-    DEAD_LETTERS;
+    DEAD_LETTERS,
+    /** Images joined with their latest label (the trainer's durable labeled pool), key = image id, compacted. */
+    LABELED_IMAGES;
 
     /** The suffix of the default topic name, e.g. {@code dead-letters}. */
     public String slug() {

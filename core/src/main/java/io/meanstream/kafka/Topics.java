@@ -3,6 +3,7 @@ package io.meanstream.kafka;
 import io.meanstream.schema.DeadLetter;
 import io.meanstream.schema.Image;
 import io.meanstream.schema.Label;
+import io.meanstream.schema.LabeledImage;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Prediction;
 import io.meanstream.serde.ContractSerdes;
@@ -73,6 +74,13 @@ public final class Topics {
                         "cleanup.policy", "delete",
                         "retention.ms", millis(Duration.ofDays(30)),
                         "max.message.bytes", Integer.toString(32 << 20))));
+        // Compacted by image id: the pool is rebuilt on restart by reading only the labeled images, and a
+        // corrected label replaces the earlier one.
+        m.put(TopicRole.LABELED_IMAGES, new TopicSpec<>(TopicRole.LABELED_IMAGES, name(env, TopicRole.LABELED_IMAGES),
+                Serdes.String(), ContractSerdes.labeledImage(), intOr(env, "MEANSTREAM_TOPIC_LABELED_IMAGES_PARTITIONS", dataPartitions), rf,
+                Map.of(
+                        "cleanup.policy", "compact",
+                        "max.message.bytes", Integer.toString(10 << 20))));
         return new Topics(m);
     }
 
@@ -117,6 +125,11 @@ public final class Topics {
     @SuppressWarnings("unchecked")
     public TopicSpec<String, Prediction> predictions() {
         return (TopicSpec<String, Prediction>) specs.get(TopicRole.PREDICTIONS);
+    }
+
+    @SuppressWarnings("unchecked")
+    public TopicSpec<String, LabeledImage> labeledImages() {
+        return (TopicSpec<String, LabeledImage>) specs.get(TopicRole.LABELED_IMAGES);
     }
 
     @SuppressWarnings("unchecked")

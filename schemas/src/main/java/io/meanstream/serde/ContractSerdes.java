@@ -3,10 +3,11 @@ package io.meanstream.serde;
 import io.meanstream.schema.DeadLetter;
 import io.meanstream.schema.Image;
 import io.meanstream.schema.Label;
+import io.meanstream.schema.LabeledImage;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Prediction;
 
-/** Serdes for the five contracts, all on the shared {@link SchemaStores#defaultStore()}. */
+/** Serdes for the contracts, all on the shared {@link SchemaStores#defaultStore()}. */
 public final class ContractSerdes {
 
     private ContractSerdes() {
@@ -26,6 +27,10 @@ public final class ContractSerdes {
 
     public static AvroSerde<ModelRelease> modelRelease() {
         return new AvroSerde<>(ModelRelease.getClassSchema(), SchemaStores.defaultStore());
+    }
+
+    public static AvroSerde<LabeledImage> labeledImage() {
+        return new AvroSerde<>(LabeledImage.getClassSchema(), SchemaStores.defaultStore());
     }
 
     public static AvroSerde<DeadLetter> deadLetter() {

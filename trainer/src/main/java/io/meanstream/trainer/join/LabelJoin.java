@@ -1,0 +1,191 @@
+package io.meanstream.trainer.join;
+
+import io.meanstream.kafka.DeadLetters;
+import io.meanstream.kafka.Topics;
+import io.meanstream.schema.DeadLetter;
+import io.meanstream.schema.Image;
+import io.meanstream.schema.Label;
+import io.meanstream.schema.LabeledImage;
+import io.meanstream.serde.AvroSerde;
+import io.meanstream.serde.ContractSerdes;
+import io.meanstream.serde.MalformedRecordException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.JoinWindows;
+import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.StreamJoined;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * The trainer's label join, a Kafka Streams topology: labels meet their images whatever the order, and
+ * every labeled image lands on the compacted {@code labeled-images} topic, the durable labeled pool.
+ *
+ * <ul>
+ *   <li>A label whose image is already in the pool is a <b>correction</b>: it replaces the pool entry at
+ *       once (same key, compacted: the old label stops being trained on).</li>
+ *   <li>Any other label is joined with the images stream within +/- {@code maxLabelDelay} of event time:
+ *       a label after its image (the usual case) or before it (labels that arrive early) both join.</li>
+ *   <li>A label whose image did not show up within the window goes to the dead-letter topic
+ *       ({@code UNKNOWN_IMAGE}), as do labels that do not parse ({@code MALFORMED_AVRO_*}) or name a class
+ *       the model does not have ({@code UNKNOWN_CLASS}).</li>
+ * </ul>
+ * Why Kafka Streams rather than an own store: the window stores holding unmatched images and labels are
+ * changelogged and restored by Kafka Streams, the join is exactly-once with the output, and the pool
+ * itself is a compacted topic that a restarted trainer reads without re-reading every image ever seen.
+ * Malformed images are not dead-lettered here: the trainer's image consumer does that, once.
+ */
+public final class LabelJoin {
+
+    public static final String SERVICE = "trainer";
+    static final String POOL_STORE = "labeled-pool";
+    /** How long after the window closes a record out of event-time order still joins. */
+    static final Duration LATE_RECORD_GRACE = Duration.ofMinutes(1);
+
+    private LabelJoin() {
+    }
+
+    public static Topology buildTopology(Topics topics, int numClasses, Duration maxLabelDelay) {
+        StreamsBuilder builder = new StreamsBuilder();
+        AvroSerde<Label> labelSerde = ContractSerdes.label();
+        AvroSerde<Image> imageSerde = ContractSerdes.image();
+        AvroSerde<LabeledImage> labeledSerde = ContractSerdes.labeledImage();
+        Serde<String> keys = Serdes.String();
+        String deadLetterTopic = topics.deadLetters().name();
+        Produced<byte[], DeadLetter> toDeadLetters = Produced.with(Serdes.ByteArray(), ContractSerdes.deadLetter());
+
+        KStream<String, Parsed<Label>> labels = builder
+                .stream(topics.labels().name(), Consumed.with(keys, Serdes.ByteArray()).withName("labels"))
+                .processValues(() -> new ParseLabel(labelSerde, numClasses), Named.as("parse-label"));
+        Map<String, KStream<String, Parsed<Label>>> parsed = labels.split(Named.as("label-"))
+                .branch((k, v) -> v.isOk(), Branched.as("ok"))
+                .defaultBranch(Branched.as("bad"));
+        parsed.get("label-bad").map((k, v) -> KeyValue.pair(key(k), v.deadLetter()), Named.as("label-dead-letter"))
+                .to(deadLetterTopic, toDeadLetters);
+        KStream<String, Label> goodLabels = parsed.get("label-ok").mapValues(Parsed::value, Named.as("label-value"));
+
+        KStream<String, Image> images = builder
+                .stream(topics.images().name(), Consumed.with(keys, Serdes.ByteArray()).withName("images"))
+                .flatMapValues(bytes -> parseImage(imageSerde, bytes), Named.as("parse-image"));
+
+        KTable<String, LabeledImage> pool = builder.table(topics.labeledImages().name(),
+                Consumed.with(keys, labeledSerde).withName("labeled-images"),
+                Materialized.<String, LabeledImage, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(POOL_STORE)
+                        .withKeySerde(keys).withValueSerde(labeledSerde));
+
+        // Corrections: the image is already labeled, relabel it directly.
+        KStream<String, LabelAndPool> checked = goodLabels.leftJoin(pool, LabelAndPool::new,
+                Joined.with(keys, labelSerde, labeledSerde).withName("label-vs-pool"));
+        Map<String, KStream<String, LabelAndPool>> split = checked.split(Named.as("pool-"))
+                .branch((k, v) -> v.existing() != null, Branched.as("correction"))
+                .defaultBranch(Branched.as("new"));
+        KStream<String, LabeledImage> corrected = split.get("pool-correction")
+                .mapValues(v -> labeled(v.existing().getImage(), v.label()), Named.as("relabel"));
+
+        // New labels: join with the image within the delay bound, in either order.
+        KStream<String, LabelAndImage> joined = split.get("pool-new")
+                .mapValues(LabelAndPool::label, Named.as("new-label"))
+                .leftJoin(images, LabelAndImage::new, JoinWindows.ofTimeDifferenceAndGrace(maxLabelDelay, LATE_RECORD_GRACE),
+                        StreamJoined.with(keys, labelSerde, imageSerde).withName("label-image-join").withStoreName("label-image-join"));
+        Map<String, KStream<String, LabelAndImage>> outcome = joined.split(Named.as("join-"))
+                .branch((k, v) -> v.image() != null, Branched.as("matched"))
+                .defaultBranch(Branched.as("unmatched"));
+        outcome.get("join-unmatched")
+                .map((k, v) -> KeyValue.pair(key(k), DeadLetters.of(SERVICE, "join-label", "UNKNOWN_IMAGE",
+                        "no image with id '" + k + "' within " + maxLabelDelay + " of the label (event time "
+                                + v.label().getTime() + ")", topics.labels().name(), -1, -1, key(k),
+                        labelSerde.encode(v.label()))), Named.as("unknown-image"))
+                .to(deadLetterTopic, toDeadLetters);
+        KStream<String, LabeledImage> matched = outcome.get("join-matched")
+                .mapValues(v -> labeled(v.image(), v.label()), Named.as("join-value"));
+
+        matched.merge(corrected, Named.as("pool-updates"))
+                .to(topics.labeledImages().name(), Produced.with(keys, labeledSerde));
+        return builder.build();
+    }
+
+    record LabelAndPool(Label label, LabeledImage existing) {
+    }
+
+    record LabelAndImage(Label label, Image image) {
+    }
+
+    private static LabeledImage labeled(Image image, Label label) {
+        return LabeledImage.newBuilder().setImageId(label.getImageId()).setImage(image).setLabel(label)
+                .setJoinedTime(Instant.now()).build();
+    }
+
+    private static byte[] key(String k) {
+        return k == null ? null : k.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Iterable<Image> parseImage(AvroSerde<Image> serde, byte[] bytes) {
+        try {
+            Image image = serde.decode(bytes);
+            return image == null ? java.util.List.of() : java.util.List.of(image);
+        } catch (MalformedRecordException e) {
+            return java.util.List.of(); // dead-lettered by the trainer's image consumer
+        }
+    }
+
+    /** Parses a label and checks its class, keeping the record's coordinates for the dead letter. */
+    static final class ParseLabel implements FixedKeyProcessor<String, byte[], Parsed<Label>> {
+        private final AvroSerde<Label> serde;
+        private final int numClasses;
+        private FixedKeyProcessorContext<String, Parsed<Label>> context;
+
+        ParseLabel(AvroSerde<Label> serde, int numClasses) {
+            this.serde = serde;
+            this.numClasses = numClasses;
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, Parsed<Label>> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, byte[]> record) {
+            byte[] raw = record.value();
+            if (raw == null) {
+                return; // a tombstone on the compacted labels topic: nothing to train
+            }
+            try {
+                Label label = serde.decode(raw);
+                if (label.getClassIndex() < 0 || label.getClassIndex() >= numClasses) {
+                    context.forward(record.withValue(Parsed.failed(deadLetter(record, "UNKNOWN_CLASS",
+                            "class index " + label.getClassIndex() + " is outside [0, " + numClasses + ")"))));
+                } else if (record.key() != null && !record.key().equals(label.getImageId())) {
+                    context.forward(record.withValue(Parsed.failed(deadLetter(record, "KEY_MISMATCH",
+                            "record key '" + record.key() + "' differs from the label's imageId '" + label.getImageId() + "'"))));
+                } else {
+                    context.forward(record.withValue(Parsed.ok(label)));
+                }
+            } catch (MalformedRecordException e) {
+                context.forward(record.withValue(Parsed.failed(deadLetter(record, e.errorType(), e.getMessage()))));
+            }
+        }
+
+        private DeadLetter deadLetter(FixedKeyRecord<String, byte[]> record, String type, String message) {
+            RecordMetadata meta = context.recordMetadata().orElse(null);
+            return DeadLetters.of(SERVICE, "parse-label", type, message, meta == null ? "" : meta.topic(),
+                    meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), key(record.key()), record.value());
+        }
+    }
+}
