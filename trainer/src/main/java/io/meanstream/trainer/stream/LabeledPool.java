@@ -1,0 +1,127 @@
+package io.meanstream.trainer.stream;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The labeled examples the trainer knows, by image id: each normalised image with its latest class, on the
+ * training side or the holdout side of a {@link HoldoutSplit}. A later label for the same image replaces
+ * the earlier one (the old class stops being trained on at once). Training draws labeled examples by
+ * cycling forever over the training side in a shuffled order, reshuffled (and extended with new
+ * examples) at every pass. Thread-safe: the pool consumer adds while the training loop draws.
+ */
+public final class LabeledPool {
+
+    /** One labeled example: the CHW tensor and its class. */
+    public record Example(String imageId, float[] chw, int classIndex) {
+    }
+
+    private final HoldoutSplit holdout;
+    private final int numClasses;
+    private final Map<String, Example> training = new HashMap<>();
+    private final Map<String, Example> held = new HashMap<>();
+    private final int[] perClass;
+    private final SplittableRandom random;
+    private List<String> order = new ArrayList<>();
+    private int position;
+    private long passes;
+    private long corrections;
+
+    public LabeledPool(HoldoutSplit holdout, int numClasses, long seed) {
+        this.holdout = holdout;
+        this.numClasses = numClasses;
+        this.perClass = new int[numClasses];
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** Adds or replaces the example of an image; returns true when it replaced an earlier label. */
+    public synchronized boolean put(String imageId, float[] chw, int classIndex) {
+        if (classIndex < 0 || classIndex >= numClasses) {
+            throw new IllegalArgumentException("class " + classIndex + " outside [0, " + numClasses + ")");
+        }
+        Map<String, Example> side = holdout.isHoldout(imageId) ? held : training;
+        Example previous = side.put(imageId, new Example(imageId, chw, classIndex));
+        if (side == training) {
+            if (previous != null) {
+                perClass[previous.classIndex()]--;
+            }
+            perClass[classIndex]++;
+        }
+        if (previous != null) {
+            corrections++;
+        }
+        return previous != null;
+    }
+
+    public synchronized int trainingSize() {
+        return training.size();
+    }
+
+    public synchronized int holdoutSize() {
+        return held.size();
+    }
+
+    /** Training examples per class. */
+    public synchronized int[] perClass() {
+        return perClass.clone();
+    }
+
+    public synchronized long corrections() {
+        return corrections;
+    }
+
+    /** Completed passes over the training side. */
+    public synchronized long passes() {
+        return passes;
+    }
+
+    /** True when training may start: at least {@code minTotal} examples and {@code minPerClass} of every class. */
+    public synchronized boolean hasEnough(int minTotal, int minPerClass) {
+        if (training.size() < minTotal) {
+            return false;
+        }
+        for (int c : perClass) {
+            if (c < minPerClass) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The next {@code n} training examples of the endless shuffled cycle (the latest label of each). */
+    public synchronized List<Example> next(int n) {
+        if (training.isEmpty()) {
+            throw new IllegalStateException("the labeled pool is empty");
+        }
+        List<Example> out = new ArrayList<>(n);
+        while (out.size() < n) {
+            if (position >= order.size()) {
+                order = new ArrayList<>(training.keySet());
+                order.sort(null); // a stable base order, so the shuffle depends only on the seed
+                for (int i = order.size() - 1; i > 0; i--) {
+                    int j = random.nextInt(i + 1);
+                    String t = order.get(i);
+                    order.set(i, order.get(j));
+                    order.set(j, t);
+                }
+                position = 0;
+                passes++;
+            }
+            Example e = training.get(order.get(position++));
+            if (e != null) { // null: moved out of the pool since the pass began (cannot happen today)
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** A snapshot of the holdout examples, for release gates. */
+    public synchronized List<Example> holdoutExamples() {
+        List<Example> out = new ArrayList<>(held.values());
+        out.sort((a, b) -> a.imageId().compareTo(b.imageId()));
+        return out;
+    }
+}

@@ -1,0 +1,112 @@
+package io.meanstream.trainer.stream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The bounded shuffle buffer of unlabeled images between the image consumer and the training loop. When
+ * images arrive faster than training uses them, the oldest are dropped (and counted); when slower, each
+ * image is drawn up to {@code maxUses} times before it is retired, and the training loop waits when nothing
+ * usable is left. Draws are uniform over the images in the buffer, seeded.
+ */
+public final class UnlabeledBuffer {
+
+    private static final class Slot {
+        final float[] chw;
+        int uses;
+
+        Slot(float[] chw) {
+            this.chw = chw;
+        }
+    }
+
+    private final int capacity;
+    private final int maxUses;
+    private final List<Slot> slots;
+    private final SplittableRandom random;
+    private long added;
+    private long dropped;
+    private long retired;
+
+    public UnlabeledBuffer(int capacity, int maxUses, long seed) {
+        if (capacity < 1 || maxUses < 1) {
+            throw new IllegalArgumentException("capacity and maxUses must be >= 1");
+        }
+        this.capacity = capacity;
+        this.maxUses = maxUses;
+        this.slots = new ArrayList<>(capacity);
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** Adds an image; when full, the oldest image is dropped to make room. */
+    public synchronized void add(float[] chw) {
+        added++;
+        if (slots.size() == capacity) {
+            Slot evicted = slots.remove(0); // the list is kept in arrival order: index 0 is the oldest
+            if (evicted.uses == 0) {
+                dropped++; // never trained on
+            }
+        }
+        slots.add(new Slot(chw));
+        notifyAll();
+    }
+
+    /** Draws {@code n} distinct images, waiting up to {@code timeoutMillis} for enough; null on timeout. */
+    public synchronized List<float[]> take(int n, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (slots.size() < n) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return null;
+            }
+            wait(left);
+        }
+        // n distinct images (a partial Fisher-Yates over slot indices), uniform over the buffer.
+        int[] index = new int[slots.size()];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = i;
+        }
+        List<float[]> out = new ArrayList<>(n);
+        List<Integer> usedUp = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int j = i + random.nextInt(index.length - i);
+            int t = index[i];
+            index[i] = index[j];
+            index[j] = t;
+            Slot slot = slots.get(index[i]);
+            out.add(slot.chw);
+            if (++slot.uses >= maxUses) {
+                usedUp.add(index[i]);
+            }
+        }
+        usedUp.sort(java.util.Comparator.reverseOrder()); // remove from the back so indices stay valid
+        for (int k : usedUp) {
+            slots.remove(k);
+            retired++;
+        }
+        return out;
+    }
+
+    public synchronized int size() {
+        return slots.size();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Images dropped before they were ever used (arrivals faster than training). */
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    public synchronized long added() {
+        return added;
+    }
+
+    /** Images removed after {@code maxUses} draws. */
+    public synchronized long retired() {
+        return retired;
+    }
+}
