@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 WatchCommand.class,
                 TrainOfflineCommand.class,
                 PredictCommand.class,
+                TrainerCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Meanstream implements Runnable {

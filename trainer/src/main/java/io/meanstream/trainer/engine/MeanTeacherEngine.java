@@ -134,6 +134,7 @@ public final class MeanTeacherEngine implements AutoCloseable {
 
     /** One Mean Teacher (or supervised) step on a two-stream batch. */
     public StepStats step(TrainingBatch batch) {
+        noGradOutsideCollector();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             boolean meanTeacher = config.mode() == MeanTeacherConfig.Mode.MEAN_TEACHER;
@@ -181,6 +182,15 @@ public final class MeanTeacherEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that started
+     * the engine. A step on another thread (the trainer service's training loop) would then record graphs for
+     * the teacher and the optimizer and refuse the in-place updates of leaf parameters.
+     */
+    private static void noGradOutsideCollector() {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
+
     /** Cross-entropy over the first {@code labeled} rows only: unlabeled rows never reach it. */
     public static NDArray classLoss(NDArray logits, NDArray labels, int labeled) {
         return Losses.crossEntropy(logits.get(new NDIndex(":" + labeled)), labels);
@@ -200,6 +210,7 @@ public final class MeanTeacherEngine implements AutoCloseable {
      * exported and served. The result belongs to the input's manager.
      */
     public NDArray predictLogits(boolean ofTeacher, NDArray images) {
+        noGradOutsideCollector();
         MeanTeacherNet net = ofTeacher ? teacher : student;
         return net.forward(ofTeacher ? teacherStore : studentStore, new NDList(images), false).get(0);
     }

@@ -14,10 +14,14 @@ public final class UnlabeledBuffer {
 
     private static final class Slot {
         final float[] chw;
+        final int partition;
+        final long offset;
         int uses;
 
-        Slot(float[] chw) {
+        Slot(float[] chw, int partition, long offset) {
             this.chw = chw;
+            this.partition = partition;
+            this.offset = offset;
         }
     }
 
@@ -39,8 +43,16 @@ public final class UnlabeledBuffer {
         this.random = new SplittableRandom(seed);
     }
 
-    /** Adds an image; when full, the oldest image is dropped to make room. */
-    public synchronized void add(float[] chw) {
+    /** Adds an image with no source position (tests, offline use). */
+    public void add(float[] chw) {
+        add(chw, -1, -1);
+    }
+
+    /**
+     * Adds an image read from {@code partition} at {@code offset}; when full, the oldest image is dropped to
+     * make room.
+     */
+    public synchronized void add(float[] chw, int partition, long offset) {
         added++;
         if (slots.size() == capacity) {
             Slot evicted = slots.remove(0); // the list is kept in arrival order: index 0 is the oldest
@@ -48,7 +60,7 @@ public final class UnlabeledBuffer {
                 dropped++; // never trained on
             }
         }
-        slots.add(new Slot(chw));
+        slots.add(new Slot(chw, partition, offset));
         notifyAll();
     }
 
@@ -84,6 +96,21 @@ public final class UnlabeledBuffer {
         for (int k : usedUp) {
             slots.remove(k);
             retired++;
+        }
+        return out;
+    }
+
+    /**
+     * Per partition, the smallest offset of an image still in the buffer that was never drawn: a checkpoint
+     * taken now covers every image before it (trained on, or dropped on purpose), so consumer offsets may be
+     * committed up to it, and images from it on are read again after a crash.
+     */
+    public synchronized java.util.Map<Integer, Long> oldestUnusedOffsets() {
+        java.util.Map<Integer, Long> out = new java.util.HashMap<>();
+        for (Slot s : slots) {
+            if (s.uses == 0 && s.partition >= 0) {
+                out.merge(s.partition, s.offset, Math::min);
+            }
         }
         return out;
     }

@@ -164,6 +164,28 @@ class MeanTeacherEngineTest {
     }
 
     @Test
+    void stepsRunOnAnyThread() throws Exception {
+        // PyTorch's grad mode is per thread; the trainer service trains on its own thread.
+        try (MeanTeacherEngine engine = new MeanTeacherEngine(config().build(), SMALL, PAD, Device.cpu());
+             NDManager m = engine.newManager()) {
+            TrainingBatch b = batch(m, 1);
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread t = new Thread(() -> {
+                try {
+                    engine.step(b);
+                    engine.predictLogits(true, b.images());
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            t.start();
+            t.join();
+            assertEquals(null, failure.get());
+            assertEquals(1, engine.steps());
+        }
+    }
+
+    @Test
     void stepsLeaveNoNativeArraysBehind() {
         try (MeanTeacherEngine engine = new MeanTeacherEngine(config().build(), SMALL, PAD, Device.cpu());
              NDManager m = engine.newManager()) {

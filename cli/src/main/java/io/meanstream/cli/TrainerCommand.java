@@ -1,0 +1,52 @@
+package io.meanstream.cli;
+
+import io.meanstream.config.Settings;
+import io.meanstream.kafka.KafkaClientConfig;
+import io.meanstream.kafka.Topics;
+import io.meanstream.trainer.service.TrainerConfig;
+import io.meanstream.trainer.service.TrainerService;
+import io.meanstream.trainer.service.TrainerSettings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code meanstream trainer}: the continual Mean Teacher trainer service (also the container entry point). */
+@Command(name = "trainer", mixinStandardHelpOptions = true,
+        description = {"Run the trainer service: joins labels to images, trains Mean Teacher continually on the stream,",
+                "checkpoints, and releases gated teachers as ONNX on the models topic. Configured by MEANSTREAM_* environment",
+                "variables or --config FILE (see README, Trainer configuration). Stops cleanly on SIGTERM."})
+final class TrainerCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainerCommand.class);
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with trainer settings (environment variables win).")
+    Path configFile;
+
+    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (overrides the environment).")
+    String bootstrap;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = Settings.resolve(TrainerSettings.all(), System.getenv(), configFile);
+        KafkaClientConfig kafka = KafkaClientConfig.resolve(bootstrap, null);
+        PyTorchThreads.configure(settings.get(TrainerSettings.THREADS));
+        log.info("trainer settings:\n{}  kafka: {}", settings.describe(), kafka);
+        TrainerService service = new TrainerService(TrainerConfig.from(settings), kafka, Topics.fromEnv()).start();
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("SIGTERM: finishing the step, checkpointing, closing");
+            try {
+                service.close();
+            } catch (Exception e) {
+                log.error("unclean shutdown", e);
+            }
+            done.countDown();
+        }, "trainer-shutdown"));
+        done.await();
+        return 0;
+    }
+}
