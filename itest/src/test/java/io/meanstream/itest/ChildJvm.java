@@ -42,6 +42,11 @@ final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code meanstream <args>} with this test's class path. */
     static ChildJvm meanstream(String name, Path workDir, String... args) throws IOException {
+        return meanstream(name, workDir, java.util.Map.of(), args);
+    }
+
+    /** Starts {@code meanstream <args>} with extra environment variables. */
+    static ChildJvm meanstream(String name, Path workDir, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dai.djl.offline=true",
@@ -49,6 +54,9 @@ final class ChildJvm implements AutoCloseable {
                 "io.meanstream.cli.Meanstream"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        builder.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "1073741824");
+        builder.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", "1073741824");
         return new ChildJvm(name, builder.start());
     }
 
