@@ -1,0 +1,32 @@
+package io.meanstream.streams.scoring;
+
+import io.meanstream.kafka.Topics;
+import io.meanstream.ops.Metrics;
+import io.meanstream.serde.ContractSerdes;
+import io.meanstream.streams.model.ModelHolder;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/** The streams-app's topology: images, micro-batched scoring with the served model, predictions and dead letters. */
+public final class ScoringTopology {
+
+    private ScoringTopology() {
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static Topology buildTopology(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics) {
+        Topology topology = new Topology();
+        topology.addSource("images", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.images().name());
+        topology.addProcessor("score", () -> new ScoringProcessor(options, models, metrics), "images");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScoringProcessor.STORE),
+                Serdes.String(), Serdes.ByteArray()), "score");
+        topology.addSink(ScoringProcessor.PREDICTIONS, topics.predictions().name(), (Serializer) Serdes.String().serializer(),
+                (Serializer) ContractSerdes.prediction(), "score");
+        topology.addSink(ScoringProcessor.DEAD_LETTERS, topics.deadLetters().name(), (Serializer) Serdes.ByteArray().serializer(),
+                (Serializer) ContractSerdes.deadLetter(), "score");
+        return topology;
+    }
+
+}

@@ -1,0 +1,193 @@
+package io.meanstream.streams.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.meanstream.data.DatasetLocator;
+import io.meanstream.data.FashionMnist;
+import io.meanstream.data.LabeledImages;
+import io.meanstream.image.ImageLimits;
+import io.meanstream.image.ImageNormaliser;
+import io.meanstream.image.TensorSpec;
+import io.meanstream.kafka.Topics;
+import io.meanstream.onnx.ModelProvenance;
+import io.meanstream.onnx.OnnxScorer;
+import io.meanstream.ops.Metrics;
+import io.meanstream.schema.DeadLetter;
+import io.meanstream.schema.Image;
+import io.meanstream.schema.ImageEncoding;
+import io.meanstream.schema.Prediction;
+import io.meanstream.serde.ContractSerdes;
+import io.meanstream.streams.model.ModelHolder;
+import io.meanstream.trainer.engine.MeanTeacherConfig;
+import io.meanstream.trainer.engine.MeanTeacherEngine;
+import io.meanstream.trainer.export.OnnxExporter;
+import io.meanstream.trainer.model.NetworkSpec;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The scoring topology record by record: micro-batches, waiting for a model, bad input, exactly one prediction each. */
+class ScoringTopologyTest {
+
+    static byte[] model;
+    static LabeledImages test;
+
+    Topics topics = Topics.defaults();
+    ModelHolder holder;
+    TopologyTestDriver driver;
+    TestInputTopic<String, byte[]> images;
+    TestOutputTopic<String, byte[]> predictions;
+    TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeAll
+    static void exportModel() throws Exception {
+        NetworkSpec spec = NetworkSpec.convNet(1, 28, 28, 10, 4, 0.3f, false);
+        try (MeanTeacherEngine engine = new MeanTeacherEngine(MeanTeacherConfig.builder().widthFactor(4).build(), spec,
+                new float[] {-0.81f}, Device.cpu())) {
+            model = OnnxExporter.export(engine.teacher(), new ModelProvenance("fmnist", 1, 1, Instant.now(), "convnet-w4",
+                    FashionMnist.CLASS_NAMES, TensorSpec.fashionMnist(), 0, 0, Map.of(), "0", Map.of()));
+        }
+        test = FashionMnist.load(FashionMnist.Split.TEST, DatasetLocator.fashionMnist().allowDownload(false).build());
+    }
+
+    @BeforeEach
+    void start() {
+        holder = new ModelHolder();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        ScoringOptions options = new ScoringOptions(4, Duration.ofMillis(100), 20, ImageLimits.defaults());
+        driver = new TopologyTestDriver(ScoringTopology.buildTopology(topics, options, holder, new Metrics()), props);
+        images = driver.createInputTopic(topics.images().name(), new StringSerializer(), new ByteArraySerializer());
+        predictions = driver.createOutputTopic(topics.predictions().name(), new StringDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetters().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        holder.close();
+    }
+
+    void loadModel() throws Exception {
+        holder.swap(OnnxScorer.load(model, 1));
+    }
+
+    static Image image(int i) {
+        return Image.newBuilder().setId("fmnist-test-" + i).setEventTime(Instant.now()).setSource("t").setEncoding(ImageEncoding.RAW_U8)
+                .setWidth(28).setHeight(28).setChannels(1).setData(ByteBuffer.wrap(test.image(i).pixels())).build();
+    }
+
+    void send(int i) {
+        images.pipeInput("fmnist-test-" + i, ContractSerdes.image().encode(image(i)));
+    }
+
+    List<Prediction> drainPredictions() {
+        return predictions.readValuesToList().stream().map(v -> ContractSerdes.prediction().decode(v)).toList();
+    }
+
+    List<DeadLetter> drainDeadLetters() {
+        return deadLetters.readValuesToList().stream().map(v -> ContractSerdes.deadLetter().decode(v)).toList();
+    }
+
+    @Test
+    void scoresFullBatchesAtOnceAndPartialOnesAfterTheWait() throws Exception {
+        loadModel();
+        for (int i = 0; i < 10; i++) {
+            send(i);
+        }
+        List<Prediction> first = drainPredictions();
+        assertEquals(8, first.size(), "two full batches of 4");
+        driver.advanceWallClockTime(Duration.ofMillis(150));
+        List<Prediction> rest = drainPredictions();
+        assertEquals(2, rest.size(), "the partial batch after the wait");
+        // Exactly one prediction per image, equal to scoring it directly.
+        try (OnnxScorer direct = OnnxScorer.load(model, 1)) {
+            ImageNormaliser normaliser = new ImageNormaliser(TensorSpec.fashionMnist());
+            List<Prediction> all = new java.util.ArrayList<>(first);
+            all.addAll(rest);
+            assertEquals(10, all.stream().map(Prediction::getImageId).distinct().count());
+            for (Prediction p : all) {
+                int i = Integer.parseInt(p.getImageId().substring("fmnist-test-".length()));
+                OnnxScorer.Scores s = direct.score(normaliser.toChw(test.image(i)), 1);
+                assertEquals(s.argMax(0), p.getClassIndex());
+                assertEquals(s.probability(0, s.argMax(0)), p.getConfidence(), 1e-6f);
+                assertEquals(FashionMnist.CLASS_NAMES.get(p.getClassIndex()), p.getClassName());
+                assertEquals(1L, p.getModelVersion());
+                assertEquals(1.0, p.getProbabilities().stream().mapToDouble(Float::doubleValue).sum(), 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void imagesBeforeTheFirstModelWaitAndAreScoredWhenItArrives() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            send(i);
+        }
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertTrue(drainPredictions().isEmpty(), "nothing scored with no model");
+        assertTrue(drainDeadLetters().isEmpty(), "and nothing lost");
+        loadModel();
+        driver.advanceWallClockTime(Duration.ofMillis(150));
+        assertEquals(5, drainPredictions().size());
+    }
+
+    @Test
+    void waitingIsBoundedAndTheOverflowIsKeptAsDeadLetters() {
+        for (int i = 0; i < 22; i++) {
+            send(i);
+        }
+        List<DeadLetter> dead = drainDeadLetters();
+        assertEquals(2, dead.size());
+        assertEquals("NO_MODEL", dead.get(0).getErrorType());
+        assertEquals(ContractSerdes.image().decode(toArray(dead.get(0).getValue())).getId(), "fmnist-test-20", "the image is kept verbatim");
+    }
+
+    @Test
+    void badRecordsBecomeDeadLettersAndTheGoodOnesAroundThemAreScored() throws Exception {
+        loadModel();
+        send(0);
+        images.pipeInput("junk", "not avro".getBytes());
+        Image corrupt = image(1);
+        corrupt.setEncoding(ImageEncoding.PNG);
+        corrupt.setData(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0}));
+        images.pipeInput("corrupt", ContractSerdes.image().encode(corrupt));
+        Image small = Image.newBuilder(image(2)).setId("small").setWidth(10).setHeight(10).setData(ByteBuffer.wrap(new byte[100])).build();
+        images.pipeInput("small", ContractSerdes.image().encode(small));
+        images.pipeInput("huge", new byte[ImageLimits.defaults().maxBytes() + 10_000]);
+        send(3);
+        driver.advanceWallClockTime(Duration.ofMillis(150));
+        List<DeadLetter> dead = drainDeadLetters();
+        assertEquals(List.of("MALFORMED_AVRO_BAD_HEADER", "OVERSIZED", "CORRUPT", "SIZE_MISMATCH"),
+                dead.stream().map(DeadLetter::getErrorType).sorted((a, b) -> order(a) - order(b)).toList());
+        dead.forEach(d -> assertEquals("streams-app", d.getService()));
+        assertEquals(List.of("fmnist-test-0", "fmnist-test-3"), drainPredictions().stream().map(Prediction::getImageId).sorted().toList());
+    }
+
+    static int order(String type) {
+        return List.of("MALFORMED_AVRO_BAD_HEADER", "OVERSIZED", "CORRUPT", "SIZE_MISMATCH").indexOf(type);
+    }
+
+    static byte[] toArray(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+}
