@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 TrainOfflineCommand.class,
                 PredictCommand.class,
                 TrainerCommand.class,
+                StreamsAppCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Meanstream implements Runnable {

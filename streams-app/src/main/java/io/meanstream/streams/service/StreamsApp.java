@@ -1,0 +1,120 @@
+package io.meanstream.streams.service;
+
+import io.meanstream.config.Settings;
+import io.meanstream.image.ImageLimits;
+import io.meanstream.kafka.KafkaClientConfig;
+import io.meanstream.kafka.TopicBootstrapper;
+import io.meanstream.kafka.Topics;
+import io.meanstream.ops.Metrics;
+import io.meanstream.ops.OpsServer;
+import io.meanstream.streams.model.ExecutionProvider;
+import io.meanstream.streams.model.ModelHolder;
+import io.meanstream.streams.model.ModelLoader;
+import io.meanstream.streams.model.ModelSelection;
+import io.meanstream.streams.scoring.ScoringOptions;
+import io.meanstream.streams.scoring.ScoringTopology;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streams-app: config, then the topology, a model follower, the ops server; start; close. Readiness comes
+ * from the Kafka Streams state listener and the model holder, never from sleeping.
+ */
+public final class StreamsApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
+
+    private final Metrics metrics = new Metrics();
+    private final ModelHolder holder = new ModelHolder();
+    private final KafkaStreams streams;
+    private final ModelFollower follower;
+    private final Thread followerThread;
+    private final OpsServer ops;
+    private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+
+    public StreamsApp(Settings s, KafkaClientConfig kafka, Topics topics) {
+        try (Admin admin = Admin.create(kafka.admin("meanstream-streams-admin"))) {
+            new TopicBootstrapper(admin).ensure(topics.all());
+        }
+        ExecutionProvider provider = ExecutionProvider.resolve(s.get(StreamsAppSettings.PROVIDER), () -> {
+            log.warn("CUDA is not available; scoring on the CPU");
+            metrics.gauge("streams_cuda_fallback", "1 when auto fell back from CUDA to the CPU").set(1);
+        });
+        ScoringOptions options = new ScoringOptions(s.get(StreamsAppSettings.BATCH_SIZE), s.get(StreamsAppSettings.BATCH_WAIT),
+                s.get(StreamsAppSettings.MAX_PENDING), ImageLimits.defaults());
+        this.streams = new KafkaStreams(ScoringTopology.buildTopology(topics, options, holder, metrics), properties(s, kafka));
+        streams.setStateListener((now, before) -> {
+            state = now;
+            log.info("Kafka Streams {} -> {}", before, now);
+        });
+        long pinned = s.get(StreamsAppSettings.MODEL_VERSION);
+        ModelSelection selection = new ModelSelection(s.get(StreamsAppSettings.MODEL_NAME), pinned < 0 ? ModelSelection.FOLLOW_NEWEST : pinned);
+        this.follower = new ModelFollower(kafka, topics, selection,
+                new ModelLoader(s.get(StreamsAppSettings.ORT_THREADS), provider, s.get(StreamsAppSettings.BATCH_SIZE)), holder, metrics);
+        this.followerThread = new Thread(follower, "model-follower");
+        this.ops = new OpsServer("0.0.0.0", s.get(StreamsAppSettings.HTTP_PORT), metrics, this::readiness);
+    }
+
+    private static Properties properties(Settings s, KafkaClientConfig kafka) {
+        Properties p = new Properties();
+        p.putAll(kafka.properties());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.get(StreamsAppSettings.APPLICATION_ID));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, s.get(StreamsAppSettings.STATE_DIR));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.get(StreamsAppSettings.STREAM_THREADS));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.get(StreamsAppSettings.GUARANTEE));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        // Values are read as bytes and parsed by the processor (bad ones become dead letters), so the
+        // deserialization handler only ever sees broken keys; those are logged and skipped, never fatal.
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ContinueOnRecordTooLarge.class.getName());
+        p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(32 << 20));
+        p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Integer.toString(32 << 20));
+        return p;
+    }
+
+    private OpsServer.Readiness readiness() {
+        if (state != KafkaStreams.State.RUNNING) {
+            return OpsServer.Readiness.notReady("Kafka Streams is " + state);
+        }
+        long version = holder.version();
+        return version < 0 ? OpsServer.Readiness.notReady("no model loaded yet") : OpsServer.Readiness.ready("serving model v" + version);
+    }
+
+    public StreamsApp start() {
+        ops.start();
+        followerThread.start();
+        streams.start();
+        return this;
+    }
+
+    public int httpPort() {
+        return ops.port();
+    }
+
+    public long modelVersion() {
+        return holder.version();
+    }
+
+    public KafkaStreams.State state() {
+        return state;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        streams.close(Duration.ofSeconds(60));
+        follower.close();
+        followerThread.join(10_000);
+        holder.close();
+        ops.close();
+    }
+}

@@ -1,0 +1,34 @@
+package io.meanstream.streams.service;
+
+import io.meanstream.config.Setting;
+import java.time.Duration;
+import java.util.List;
+
+/** Every setting of the streams-app, with its default and meaning (README: "Streams-app configuration"). */
+public final class StreamsAppSettings {
+
+    private StreamsAppSettings() {
+    }
+
+    public static final Setting<String> MODEL_NAME = Setting.string("MEANSTREAM_MODEL_NAME", "fashion-mnist", "Name of the model to serve");
+    public static final Setting<Long> MODEL_VERSION = Setting.longValue("MEANSTREAM_STREAMS_MODEL_VERSION", -1,
+            "Pin this version (rollback); -1 follows the newest release");
+    public static final Setting<String> APPLICATION_ID = Setting.string("MEANSTREAM_STREAMS_APPLICATION_ID", "meanstream-streams-app",
+            "Kafka Streams application id (consumer group and internal topic prefix)");
+    public static final Setting<Integer> BATCH_SIZE = Setting.integer("MEANSTREAM_STREAMS_BATCH_SIZE", 32, "Images per ONNX Runtime call at most");
+    public static final Setting<Duration> BATCH_WAIT = Setting.duration("MEANSTREAM_STREAMS_BATCH_WAIT", "20ms", "A partial batch is scored after this wait");
+    public static final Setting<Integer> MAX_PENDING = Setting.integer("MEANSTREAM_STREAMS_MAX_PENDING", 100_000,
+            "Images per task that may wait for the first model; beyond, dead letters");
+    public static final Setting<String> PROVIDER = Setting.string("MEANSTREAM_STREAMS_EXECUTION_PROVIDER", "cpu", "cpu, cuda[:N] or auto");
+    public static final Setting<Integer> ORT_THREADS = Setting.integer("MEANSTREAM_STREAMS_ORT_THREADS", 1, "ONNX Runtime intra-op threads per session");
+    public static final Setting<Integer> STREAM_THREADS = Setting.integer("MEANSTREAM_STREAMS_THREADS", 1, "Kafka Streams threads");
+    public static final Setting<String> GUARANTEE = Setting.string("MEANSTREAM_STREAMS_PROCESSING_GUARANTEE", "exactly_once_v2",
+            "exactly_once_v2 or at_least_once");
+    public static final Setting<String> STATE_DIR = Setting.string("MEANSTREAM_STREAMS_STATE_DIR", "data/streams-app", "Kafka Streams state directory");
+    public static final Setting<Integer> HTTP_PORT = Setting.integer("MEANSTREAM_STREAMS_HTTP_PORT", 8080, "Port of /health, /ready, /metrics, POST /predict");
+
+    public static List<Setting<?>> all() {
+        return List.of(MODEL_NAME, MODEL_VERSION, APPLICATION_ID, BATCH_SIZE, BATCH_WAIT, MAX_PENDING, PROVIDER, ORT_THREADS,
+                STREAM_THREADS, GUARANTEE, STATE_DIR, HTTP_PORT);
+    }
+}

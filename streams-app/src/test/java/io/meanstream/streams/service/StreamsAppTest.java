@@ -1,0 +1,168 @@
+package io.meanstream.streams.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.meanstream.config.Settings;
+import io.meanstream.data.DatasetLocator;
+import io.meanstream.data.FashionMnist;
+import io.meanstream.data.LabeledImages;
+import io.meanstream.image.TensorSpec;
+import io.meanstream.kafka.KafkaClientConfig;
+import io.meanstream.kafka.TopicBootstrapper;
+import io.meanstream.kafka.Topics;
+import io.meanstream.kafka.local.SharedTestBroker;
+import io.meanstream.onnx.ModelProvenance;
+import io.meanstream.onnx.OnnxScorer;
+import io.meanstream.schema.DeadLetter;
+import io.meanstream.schema.Image;
+import io.meanstream.schema.ImageEncoding;
+import io.meanstream.schema.ModelRelease;
+import io.meanstream.schema.Normalisation;
+import io.meanstream.schema.Prediction;
+import io.meanstream.trainer.engine.MeanTeacherConfig;
+import io.meanstream.trainer.engine.MeanTeacherEngine;
+import io.meanstream.trainer.export.OnnxExporter;
+import io.meanstream.trainer.model.NetworkSpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The streams-app against the real broker: scores every image exactly once, hot-swaps, survives a restart. */
+class StreamsAppTest {
+
+    @Test
+    void scoresEveryImageOnceSwapsModelsAndRestarts(@TempDir Path dir) throws Exception {
+        Topics topics = Topics.withSuffix(".streams-test");
+        KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(SharedTestBroker.bootstrapServers());
+        try (Admin admin = Admin.create(kafka.admin("t"))) {
+            new TopicBootstrapper(admin).ensure(topics.all());
+        }
+        Map<String, String> env = new HashMap<>(Map.of("MEANSTREAM_MODEL_NAME", "fmnist", "MEANSTREAM_STREAMS_HTTP_PORT", "0",
+                "MEANSTREAM_STREAMS_APPLICATION_ID", "streams-test", "MEANSTREAM_STREAMS_BATCH_SIZE", "8"));
+        env.put("MEANSTREAM_STREAMS_STATE_DIR", dir.toString());
+        Settings settings = Settings.resolve(StreamsAppSettings.all(), env, null);
+        LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST, DatasetLocator.fashionMnist().allowDownload(false).build());
+
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("t"), new StringSerializer(), new ByteArraySerializer())) {
+            publish(producer, topics, 1);
+            send(producer, topics, test, 0, 50);
+            producer.send(new ProducerRecord<>(topics.images().name(), "junk", "not an image".getBytes())).get();
+            try (StreamsApp app = new StreamsApp(settings, kafka, topics).start()) {
+                await(() -> count(topics, kafka) >= 50, "50 predictions");
+                assertTrue(http(app.httpPort(), "/ready").startsWith("ready: serving model v1"));
+                publish(producer, topics, 2);
+                await(() -> app.modelVersion() == 2, "hot swap to v2");
+                send(producer, topics, test, 50, 20);
+                await(() -> count(topics, kafka) >= 70, "70 predictions");
+                String metrics = http(app.httpPort(), "/metrics");
+                for (String name : List.of("meanstream_streams_model_version 2", "meanstream_streams_model_swaps_total 2",
+                        "meanstream_streams_dead_letters_total 1", "meanstream_streams_scoring_seconds_count",
+                        "meanstream_streams_batch_size_count", "meanstream_streams_end_to_end_seconds_count")) {
+                    assertTrue(metrics.contains(name), name + " not in /metrics:\n" + metrics);
+                }
+            }
+            send(producer, topics, test, 70, 10);
+            try (StreamsApp again = new StreamsApp(settings, kafka, topics).start()) {
+                await(() -> count(topics, kafka) >= 80, "80 predictions after the restart");
+                Thread.sleep(1000); // a duplicate would show up now
+            }
+        }
+        List<Prediction> predictions = predictions(topics, kafka);
+        Map<String, Long> perImage = predictions.stream().collect(Collectors.groupingBy(Prediction::getImageId, Collectors.counting()));
+        assertEquals(80, perImage.size(), "every image scored");
+        assertTrue(perImage.values().stream().allMatch(n -> n == 1), "exactly once: " + perImage);
+        assertTrue(predictions.stream().filter(p -> Integer.parseInt(p.getImageId().substring("fmnist-test-".length())) >= 50).allMatch(p -> p.getModelVersion() == 2));
+        List<DeadLetter> dead = read(topics.deadLetters().name(), kafka).stream()
+                .map(r -> topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
+        assertEquals(List.of("MALFORMED_AVRO_BAD_HEADER"), dead.stream().map(DeadLetter::getErrorType).toList());
+    }
+
+    static void publish(KafkaProducer<String, byte[]> producer, Topics topics, long version) throws Exception {
+        NetworkSpec spec = NetworkSpec.convNet(1, 28, 28, 10, 4, 0.3f, false);
+        byte[] onnx;
+        try (MeanTeacherEngine engine = new MeanTeacherEngine(MeanTeacherConfig.builder().widthFactor(4).seed(version).build(), spec,
+                new float[] {-0.81f}, Device.cpu())) {
+            onnx = OnnxExporter.export(engine.teacher(), new ModelProvenance("fmnist", version, version, Instant.now(), "convnet-w4",
+                    FashionMnist.CLASS_NAMES, TensorSpec.fashionMnist(), 0, 0, Map.of(), "0", Map.of()));
+        }
+        ModelRelease release = ModelRelease.newBuilder().setName("fmnist").setVersion(version).setCreatedTime(Instant.now()).setTrainerStep(version)
+                .setOnnx(ByteBuffer.wrap(onnx)).setSha256(OnnxScorer.sha256(onnx)).setInputShape(List.of(1, 28, 28))
+                .setNormalisation(Normalisation.newBuilder().setMean(List.of(0.286f)).setStd(List.of(0.353f)).build())
+                .setClassNames(FashionMnist.CLASS_NAMES).build();
+        producer.send(new ProducerRecord<>(topics.models().name(), Topics.modelKey("fmnist", version),
+                topics.models().valueSerde().serializer().serialize("", release))).get();
+    }
+
+    static void send(KafkaProducer<String, byte[]> producer, Topics topics, LabeledImages test, int from, int count) throws Exception {
+        for (int i = from; i < from + count; i++) {
+            Image image = Image.newBuilder().setId("fmnist-test-" + i).setEventTime(Instant.now()).setSource("t").setEncoding(ImageEncoding.RAW_U8)
+                    .setWidth(28).setHeight(28).setChannels(1).setData(ByteBuffer.wrap(test.image(i).pixels())).build();
+            producer.send(new ProducerRecord<>(topics.images().name(), image.getId(), topics.images().valueSerde().serializer().serialize("", image)));
+        }
+        producer.flush();
+    }
+
+    static long count(Topics topics, KafkaClientConfig kafka) {
+        return read(topics.predictions().name(), kafka).size();
+    }
+
+    static List<Prediction> predictions(Topics topics, KafkaClientConfig kafka) {
+        return read(topics.predictions().name(), kafka).stream()
+                .map(r -> topics.predictions().valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
+    }
+
+    static List<ConsumerRecord<String, byte[]>> read(String topic, KafkaClientConfig kafka) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer(null, "t"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = c.endOffsets(parts);
+            List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp)) && System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+            return out;
+        }
+    }
+
+    static String http(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within 3 minutes: " + what);
+            }
+            Thread.sleep(300);
+        }
+    }
+}
