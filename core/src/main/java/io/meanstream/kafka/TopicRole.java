@@ -13,7 +13,9 @@ public enum TopicRole {
     /** Records that could not be processed, with the reason. */
     DEAD_LETTERS,
     /** Images joined with their latest label (the trainer's durable labeled pool), key = image id, compacted. */
-    LABELED_IMAGES;
+    LABELED_IMAGES,
+    /** Prequential accuracy per model version and time window, key = name@version@windowStart, compacted. */
+    QUALITY;
 
     /** The suffix of the default topic name, e.g. {@code dead-letters}. */
     public String slug() {

@@ -6,6 +6,7 @@ import io.meanstream.schema.Label;
 import io.meanstream.schema.LabeledImage;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Prediction;
+import io.meanstream.schema.Quality;
 import io.meanstream.serde.ContractSerdes;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -81,6 +82,8 @@ public final class Topics {
                 Map.of(
                         "cleanup.policy", "compact",
                         "max.message.bytes", Integer.toString(10 << 20))));
+        m.put(TopicRole.QUALITY, new TopicSpec<>(TopicRole.QUALITY, name(env, TopicRole.QUALITY), Serdes.String(),
+                ContractSerdes.quality(), intOr(env, "MEANSTREAM_TOPIC_QUALITY_PARTITIONS", 1), rf, Map.of("cleanup.policy", "compact")));
         return new Topics(m);
     }
 
@@ -130,6 +133,11 @@ public final class Topics {
     @SuppressWarnings("unchecked")
     public TopicSpec<String, LabeledImage> labeledImages() {
         return (TopicSpec<String, LabeledImage>) specs.get(TopicRole.LABELED_IMAGES);
+    }
+
+    @SuppressWarnings("unchecked")
+    public TopicSpec<String, Quality> quality() {
+        return (TopicSpec<String, Quality>) specs.get(TopicRole.QUALITY);
     }
 
     @SuppressWarnings("unchecked")

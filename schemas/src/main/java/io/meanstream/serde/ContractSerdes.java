@@ -6,6 +6,7 @@ import io.meanstream.schema.Label;
 import io.meanstream.schema.LabeledImage;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Prediction;
+import io.meanstream.schema.Quality;
 
 /** Serdes for the contracts, all on the shared {@link SchemaStores#defaultStore()}. */
 public final class ContractSerdes {
@@ -31,6 +32,10 @@ public final class ContractSerdes {
 
     public static AvroSerde<LabeledImage> labeledImage() {
         return new AvroSerde<>(LabeledImage.getClassSchema(), SchemaStores.defaultStore());
+    }
+
+    public static AvroSerde<Quality> quality() {
+        return new AvroSerde<>(Quality.getClassSchema(), SchemaStores.defaultStore());
     }
 
     public static AvroSerde<DeadLetter> deadLetter() {

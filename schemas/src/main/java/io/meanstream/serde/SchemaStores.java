@@ -6,6 +6,7 @@ import io.meanstream.schema.Label;
 import io.meanstream.schema.LabeledImage;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Prediction;
+import io.meanstream.schema.Quality;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ public final class SchemaStores {
     /** The current contracts; the order is the order of {@link #currentSchemas()}. */
     public static List<Schema> currentSchemas() {
         return List.of(Image.getClassSchema(), Label.getClassSchema(), Prediction.getClassSchema(),
-                ModelRelease.getClassSchema(), DeadLetter.getClassSchema(), LabeledImage.getClassSchema());
+                ModelRelease.getClassSchema(), DeadLetter.getClassSchema(), LabeledImage.getClassSchema(), Quality.getClassSchema());
     }
 
     /** The historical schemas shipped with this build (possibly none). */

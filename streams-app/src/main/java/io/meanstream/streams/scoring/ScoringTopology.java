@@ -6,6 +6,8 @@ import io.meanstream.serde.ContractSerdes;
 import io.meanstream.streams.model.ModelHolder;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import java.time.Duration;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -17,7 +19,15 @@ public final class ScoringTopology {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static Topology buildTopology(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics) {
-        Topology topology = new Topology();
+        return buildTopology(topics, options, models, metrics, Duration.ofHours(24), Duration.ofMinutes(1));
+    }
+
+    /** Scoring plus the prequential quality of the predictions ({@link QualityTopology}). */
+    public static Topology buildTopology(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics,
+                                         Duration maxLabelDelay, Duration qualityWindow) {
+        StreamsBuilder builder = new StreamsBuilder();
+        QualityTopology.addTo(builder, topics, maxLabelDelay, qualityWindow, metrics);
+        Topology topology = builder.build();
         topology.addSource("images", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.images().name());
         topology.addProcessor("score", () -> new ScoringProcessor(options, models, metrics), "images");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScoringProcessor.STORE),

@@ -48,7 +48,8 @@ public final class StreamsApp implements AutoCloseable {
         });
         ScoringOptions options = new ScoringOptions(s.get(StreamsAppSettings.BATCH_SIZE), s.get(StreamsAppSettings.BATCH_WAIT),
                 s.get(StreamsAppSettings.MAX_PENDING), ImageLimits.defaults());
-        this.streams = new KafkaStreams(ScoringTopology.buildTopology(topics, options, holder, metrics), properties(s, kafka));
+        this.streams = new KafkaStreams(ScoringTopology.buildTopology(topics, options, holder, metrics,
+                s.get(StreamsAppSettings.QUALITY_MAX_LABEL_DELAY), s.get(StreamsAppSettings.QUALITY_WINDOW)), properties(s, kafka));
         streams.setStateListener((now, before) -> {
             state = now;
             log.info("Kafka Streams {} -> {}", before, now);
@@ -59,6 +60,7 @@ public final class StreamsApp implements AutoCloseable {
                 new ModelLoader(s.get(StreamsAppSettings.ORT_THREADS), provider, s.get(StreamsAppSettings.BATCH_SIZE)), holder, metrics);
         this.followerThread = new Thread(follower, "model-follower");
         this.ops = new OpsServer("0.0.0.0", s.get(StreamsAppSettings.HTTP_PORT), metrics, this::readiness);
+        ops.handle("/predict", new PredictHandler(holder));
     }
 
     private static Properties properties(Settings s, KafkaClientConfig kafka) {

@@ -25,10 +25,14 @@ public final class StreamsAppSettings {
     public static final Setting<String> GUARANTEE = Setting.string("MEANSTREAM_STREAMS_PROCESSING_GUARANTEE", "exactly_once_v2",
             "exactly_once_v2 or at_least_once");
     public static final Setting<String> STATE_DIR = Setting.string("MEANSTREAM_STREAMS_STATE_DIR", "data/streams-app", "Kafka Streams state directory");
+    public static final Setting<Duration> QUALITY_MAX_LABEL_DELAY = Setting.duration("MEANSTREAM_STREAMS_QUALITY_MAX_LABEL_DELAY", "24h",
+            "A label judges a prediction at most this far apart in time");
+    public static final Setting<Duration> QUALITY_WINDOW = Setting.duration("MEANSTREAM_STREAMS_QUALITY_WINDOW", "1m",
+            "Prequential accuracy is counted per model version and window of this length");
     public static final Setting<Integer> HTTP_PORT = Setting.integer("MEANSTREAM_STREAMS_HTTP_PORT", 8080, "Port of /health, /ready, /metrics, POST /predict");
 
     public static List<Setting<?>> all() {
         return List.of(MODEL_NAME, MODEL_VERSION, APPLICATION_ID, BATCH_SIZE, BATCH_WAIT, MAX_PENDING, PROVIDER, ORT_THREADS,
-                STREAM_THREADS, GUARANTEE, STATE_DIR, HTTP_PORT);
+                STREAM_THREADS, GUARANTEE, STATE_DIR, QUALITY_MAX_LABEL_DELAY, QUALITY_WINDOW, HTTP_PORT);
     }
 }

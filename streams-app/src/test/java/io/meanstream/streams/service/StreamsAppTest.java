@@ -75,6 +75,12 @@ class StreamsAppTest {
             try (StreamsApp app = new StreamsApp(settings, kafka, topics).start()) {
                 await(() -> count(topics, kafka) >= 50, "50 predictions");
                 assertTrue(http(app.httpPort(), "/ready").startsWith("ready: serving model v1"));
+                HttpResponse<String> predicted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + app.httpPort() + "/predict")).header("Content-Type", "image/png")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(io.meanstream.image.ImageEncoder.png(test.image(0)))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, predicted.statusCode(), predicted.body());
+                assertTrue(predicted.body().contains("\"modelVersion\":1") && predicted.body().contains("\"probabilities\":["), predicted.body());
                 publish(producer, topics, 2);
                 await(() -> app.modelVersion() == 2, "hot swap to v2");
                 send(producer, topics, test, 50, 20);

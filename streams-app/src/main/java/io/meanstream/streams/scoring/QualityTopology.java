@@ -1,0 +1,121 @@
+package io.meanstream.streams.scoring;
+
+import io.meanstream.kafka.Topics;
+import io.meanstream.ops.Metrics;
+import io.meanstream.schema.Label;
+import io.meanstream.schema.Prediction;
+import io.meanstream.schema.Quality;
+import io.meanstream.serde.AvroSerde;
+import io.meanstream.serde.ContractSerdes;
+import io.meanstream.serde.MalformedRecordException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.JoinWindows;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.StreamJoined;
+import org.apache.kafka.streams.kstream.TimeWindows;
+
+/**
+ * Live (prequential) quality: each prediction is judged by the label that arrives for its image, usually
+ * much later (within {@code maxLabelDelay} either way), and the verdicts are counted per model version and
+ * tumbling window of {@code window}: count, correct, accuracy and the confusion matrix, to the compacted
+ * quality topic and to metrics. This is the number that shows the pipeline learning. A corrected label
+ * judges the prediction again (each label event counts once).
+ */
+public final class QualityTopology {
+
+    private QualityTopology() {
+    }
+
+    /** A prediction and the true class given by its label. */
+    record Judged(Prediction prediction, int trueClass) {
+    }
+
+    public static void addTo(StreamsBuilder builder, Topics topics, Duration maxLabelDelay, Duration window, Metrics metrics) {
+        AvroSerde<Prediction> predictionSerde = ContractSerdes.prediction();
+        AvroSerde<Label> labelSerde = ContractSerdes.label();
+        AvroSerde<Quality> qualitySerde = ContractSerdes.quality();
+        Metrics.Gauge accuracy = metrics.gauge("streams_prequential_accuracy",
+                "Accuracy of the newest model version on its latest window of labeled predictions");
+        Metrics.Gauge accuracyVersion = metrics.gauge("streams_prequential_accuracy_version", "Model version the prequential accuracy is about");
+        Metrics.Counter judged = metrics.counter("streams_prequential_judged_total", "Predictions judged by a later label");
+
+        KStream<String, Prediction> predictions = builder
+                .stream(topics.predictions().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("quality-predictions"))
+                .flatMapValues(v -> parse(predictionSerde, v), Named.as("parse-prediction"));
+        KStream<String, Label> labels = builder
+                .stream(topics.labels().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("quality-labels"))
+                .flatMapValues(v -> parse(labelSerde, v), Named.as("parse-quality-label"));
+
+        predictions
+                .join(labels, (p, l) -> new Judged(p, l.getClassIndex()),
+                        JoinWindows.ofTimeDifferenceAndGrace(maxLabelDelay, Duration.ofMinutes(1)),
+                        StreamJoined.with(Serdes.String(), predictionSerde, labelSerde).withName("judge").withStoreName("judge"))
+                .filter((k, j) -> j.trueClass() >= 0 && j.trueClass() < j.prediction().getProbabilities().size(), Named.as("known-class"))
+                .selectKey((k, j) -> j.prediction().getModelName() + "@" + j.prediction().getModelVersion(), Named.as("by-version"))
+                .mapValues(j -> verdict(j), Named.as("verdict"))
+                .groupByKey(Grouped.with("by-version", Serdes.String(), qualitySerde))
+                .windowedBy(TimeWindows.ofSizeAndGrace(window, maxLabelDelay))
+                .reduce(QualityTopology::add, Named.as("count-window"),
+                        Materialized.<String, Quality, org.apache.kafka.streams.state.WindowStore<org.apache.kafka.common.utils.Bytes, byte[]>>as("quality-windows")
+                                .withKeySerde(Serdes.String()).withValueSerde(qualitySerde))
+                .toStream(Named.as("window-updates"))
+                .map((w, q) -> {
+                    Quality out = Quality.newBuilder(q).setWindowStart(Instant.ofEpochMilli(w.window().start()))
+                            .setWindowEnd(Instant.ofEpochMilli(w.window().end())).build();
+                    return KeyValue.pair(String.format(Locale.ROOT, "%s@%d", w.key(), w.window().start()), out);
+                }, Named.as("window-key"))
+                .peek((k, q) -> {
+                    judged.inc();
+                    if (q.getModelVersion() >= (long) accuracyVersion.value()) {
+                        accuracyVersion.set(q.getModelVersion());
+                        accuracy.set(q.getAccuracy());
+                    }
+                }, Named.as("quality-metrics"))
+                .to(topics.quality().name(), Produced.with(Serdes.String(), qualitySerde));
+    }
+
+    /** One judged prediction as a one-count Quality. */
+    private static Quality verdict(Judged j) {
+        int k = j.prediction().getProbabilities().size();
+        List<Long> confusion = new ArrayList<>(k * k);
+        for (int i = 0; i < k * k; i++) {
+            confusion.add(0L);
+        }
+        confusion.set(j.trueClass() * k + j.prediction().getClassIndex(), 1L);
+        boolean right = j.trueClass() == j.prediction().getClassIndex();
+        return Quality.newBuilder().setModelName(j.prediction().getModelName()).setModelVersion(j.prediction().getModelVersion())
+                .setWindowStart(Instant.EPOCH).setWindowEnd(Instant.EPOCH).setCount(1).setCorrect(right ? 1 : 0)
+                .setAccuracy(right ? 1.0 : 0.0).setNumClasses(k).setConfusion(confusion).build();
+    }
+
+    private static Quality add(Quality a, Quality b) {
+        List<Long> confusion = new ArrayList<>(a.getConfusion());
+        for (int i = 0; i < confusion.size() && i < b.getConfusion().size(); i++) {
+            confusion.set(i, confusion.get(i) + b.getConfusion().get(i));
+        }
+        long count = a.getCount() + b.getCount();
+        long correct = a.getCorrect() + b.getCorrect();
+        return Quality.newBuilder(a).setCount(count).setCorrect(correct).setAccuracy((double) correct / count).setConfusion(confusion).build();
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> parse(AvroSerde<T> serde, byte[] bytes) {
+        try {
+            T value = serde.decode(bytes);
+            return value == null ? List.of() : List.of(value);
+        } catch (MalformedRecordException e) {
+            return List.of(); // dead-lettered where the record is consumed for real (trainer, scoring)
+        }
+    }
+}
