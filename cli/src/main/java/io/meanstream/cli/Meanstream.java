@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 PredictCommand.class,
                 TrainerCommand.class,
                 StreamsAppCommand.class,
+                BenchStreamsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Meanstream implements Runnable {

@@ -1,0 +1,254 @@
+package io.meanstream.cli.bench;
+
+import io.meanstream.data.LabeledImages;
+import io.meanstream.image.ImageNormaliser;
+import io.meanstream.image.TensorSpec;
+import io.meanstream.kafka.KafkaClientConfig;
+import io.meanstream.kafka.TopicBootstrapper;
+import io.meanstream.kafka.Topics;
+import io.meanstream.kafka.local.LocalKafkaBroker;
+import io.meanstream.onnx.OnnxScorer;
+import io.meanstream.schema.Image;
+import io.meanstream.schema.ImageEncoding;
+import io.meanstream.schema.ModelRelease;
+import io.meanstream.schema.Normalisation;
+import io.meanstream.schema.Prediction;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The streams-app benchmark: the same model on the same machine, side by side in one run.
+ * <ol>
+ *   <li>the raw ONNX Runtime batched loop on pre-normalised images (images/s: the limit);</li>
+ *   <li>the streams-app in its own JVM, end to end through a real broker: maximum throughput (a backlog of
+ *       images, time until all are predicted), then latency image event time to prediction received at a
+ *       steady 50% and 100% of that throughput (p50/p99), and the app's peak RSS.</li>
+ * </ol>
+ */
+public final class StreamsBenchmark {
+
+    public record Result(Map<String, Object> values) {
+    }
+
+    private final PrintStream log;
+
+    public StreamsBenchmark(PrintStream log) {
+        this.log = log;
+    }
+
+    public Result run(byte[] onnx, LabeledImages images, int backlog, int seconds, int batch, Path work) throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("cpus", Runtime.getRuntime().availableProcessors());
+        out.put("batchSize", batch);
+        out.put("modelBytes", onnx.length);
+        double raw = rawLoop(onnx, images, batch);
+        out.put("rawOrtImagesPerSecond", Math.round(raw));
+
+        try (LocalKafkaBroker broker = LocalKafkaBroker.builder().dataDir(work.resolve("kafka")).build().start(Duration.ofSeconds(120))) {
+            KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(broker.bootstrapServers());
+            Topics topics = Topics.defaults();
+            try (Admin admin = Admin.create(kafka.admin("bench"))) {
+                new TopicBootstrapper(admin).ensure(topics.all());
+            }
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("bench"), new StringSerializer(), new ByteArraySerializer());
+                 KafkaConsumer<String, byte[]> predictions = consumer(kafka, topics)) {
+                publish(producer, topics, onnx);
+                Process app = startApp(broker.bootstrapServers(), work, batch);
+                try {
+                    awaitReady(app, work.resolve("streams-app.log"));
+                    // 1. throughput: a backlog of images, then the time until all have a prediction
+                    long t0 = System.nanoTime();
+                    send(producer, topics, images, 0, backlog, 0);
+                    int got = drain(predictions, backlog, Duration.ofMinutes(10), null);
+                    double e2e = got / ((System.nanoTime() - t0) / 1e9);
+                    out.put("endToEndImagesPerSecond", Math.round(e2e));
+                    out.put("endToEndShareOfRaw", Math.round(1000 * e2e / raw) / 1000.0);
+                    log.printf("end to end: %d predictions, %.0f images/s (%.0f%% of the raw loop)%n", got, e2e, 100 * e2e / raw);
+                    // 2. latency at 50% and 100% of the measured throughput
+                    for (double load : new double[] {0.5, 1.0}) {
+                        double rate = e2e * load;
+                        int n = (int) (rate * seconds);
+                        List<Double> latencies = new ArrayList<>();
+                        Thread sender = new Thread(() -> send(producer, topics, images, backlog, n, rate));
+                        sender.start();
+                        drain(predictions, n, Duration.ofMinutes(5), latencies);
+                        sender.join();
+                        double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                        String tag = load == 0.5 ? "halfLoad" : "fullLoad";
+                        out.put(tag + "Rate", Math.round(rate));
+                        out.put(tag + "P50Ms", percentile(sorted, 0.50));
+                        out.put(tag + "P99Ms", percentile(sorted, 0.99));
+                        log.printf("%.0f%% load (%.0f images/s): p50 %.1f ms, p99 %.1f ms over %d images%n", 100 * load, rate,
+                                percentile(sorted, 0.5), percentile(sorted, 0.99), sorted.length);
+                    }
+                    out.put("appPeakRssMiB", peakRssMiB(app.pid()));
+                } finally {
+                    app.destroy();
+                    app.waitFor();
+                }
+            }
+        }
+        return new Result(out);
+    }
+
+    private double rawLoop(byte[] onnx, LabeledImages images, int batch) throws Exception {
+        ImageNormaliser normaliser = new ImageNormaliser(TensorSpec.fashionMnist());
+        int size = 784;
+        int n = 2048;
+        float[] all = new float[n * size];
+        for (int i = 0; i < n; i++) {
+            normaliser.toChw(images.image(i), all, i * size);
+        }
+        try (OnnxScorer scorer = OnnxScorer.load(onnx, 1)) {
+            for (int i = 0; i < 20; i++) {
+                scorer.score(Arrays.copyOfRange(all, 0, batch * size), batch); // warm-up
+            }
+            long t0 = System.nanoTime();
+            int scored = 0;
+            while (System.nanoTime() - t0 < 10_000_000_000L) {
+                int from = (scored % n) / batch * batch;
+                if (from + batch > n) {
+                    from = 0;
+                }
+                scorer.score(Arrays.copyOfRange(all, from * size, (from + batch) * size), batch);
+                scored += batch;
+            }
+            double rate = scored / ((System.nanoTime() - t0) / 1e9);
+            log.printf("raw ONNX Runtime loop: %.0f images/s (batch %d, 1 thread)%n", rate, batch);
+            return rate;
+        }
+    }
+
+    private static void publish(KafkaProducer<String, byte[]> producer, Topics topics, byte[] onnx) throws Exception {
+        OnnxScorer probe = OnnxScorer.load(onnx, 1);
+        var p = probe.provenance();
+        probe.close();
+        ModelRelease release = ModelRelease.newBuilder().setName(p.name()).setVersion(p.version()).setCreatedTime(Instant.now())
+                .setTrainerStep(p.trainerStep()).setOnnx(ByteBuffer.wrap(onnx)).setSha256(OnnxScorer.sha256(onnx))
+                .setInputShape(List.of(1, 28, 28)).setNormalisation(Normalisation.newBuilder().setMean(List.of(0.286f)).setStd(List.of(0.353f)).build())
+                .setClassNames(p.classNames()).build();
+        producer.send(new ProducerRecord<>(topics.models().name(), Topics.modelKey(p.name(), p.version()),
+                topics.models().valueSerde().serializer().serialize("", release))).get();
+    }
+
+    private Process startApp(String bootstrap, Path work, int batch) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-cp", System.getProperty("java.class.path"), "io.meanstream.cli.Meanstream", "streams-app")
+                .redirectErrorStream(true).redirectOutput(work.resolve("streams-app.log").toFile());
+        Map<String, String> env = pb.environment();
+        env.put("MEANSTREAM_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("MEANSTREAM_STREAMS_STATE_DIR", work.resolve("streams-state").toString());
+        env.put("MEANSTREAM_STREAMS_HTTP_PORT", "0");
+        env.put("MEANSTREAM_STREAMS_BATCH_SIZE", Integer.toString(batch));
+        env.put("MEANSTREAM_MODEL_NAME", "fashion-mnist");
+        return pb.start();
+    }
+
+    /** Readiness from the app's own log: Kafka Streams RUNNING and a model served. */
+    private void awaitReady(Process app, Path logFile) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!app.isAlive()) {
+                throw new IllegalStateException("the streams-app exited early; see " + logFile);
+            }
+            String text = Files.exists(logFile) ? Files.readString(logFile) : "";
+            if (text.contains("-> RUNNING") && text.contains("now serving")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the streams-app did not become ready; see " + logFile);
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, Topics topics, LabeledImages images, int from, int n, double rate) {
+        long t0 = System.nanoTime();
+        for (int k = 0; k < n; k++) {
+            if (rate > 0) {
+                long due = t0 + (long) (k * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+            int i = (from + k) % images.count();
+            Image image = Image.newBuilder().setId("bench-" + (from + k)).setEventTime(Instant.now()).setSource("bench")
+                    .setEncoding(ImageEncoding.RAW_U8).setWidth(28).setHeight(28).setChannels(1)
+                    .setData(ByteBuffer.wrap(images.image(i).pixels())).build();
+            producer.send(new ProducerRecord<>(topics.images().name(), image.getId(), topics.images().valueSerde().serializer().serialize("", image)));
+        }
+        producer.flush();
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(KafkaClientConfig kafka, Topics topics) {
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.with(Map.of("isolation.level", "read_committed",
+                "auto.offset.reset", "earliest")), new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> parts = c.partitionsFor(topics.predictions().name()).stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        c.assign(parts);
+        c.seekToEnd(parts);
+        parts.forEach(c::position);
+        return c;
+    }
+
+    private static int drain(KafkaConsumer<String, byte[]> c, int n, Duration timeout, List<Double> latencies) {
+        int got = 0;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (got < n && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(20))) {
+                got++;
+                if (latencies != null) {
+                    Prediction p = io.meanstream.serde.ContractSerdes.prediction().decode(r.value());
+                    latencies.add((double) Duration.between(p.getImageTime(), Instant.now()).toNanos() / 1e6);
+                }
+            }
+        }
+        return got;
+    }
+
+    private static double percentile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+        return Math.round(sorted[Math.max(0, i)] * 10) / 10.0;
+    }
+
+    private static long peakRssMiB(long pid) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(Path.of("/proc/" + pid + "/status"))))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
+    }
+}
