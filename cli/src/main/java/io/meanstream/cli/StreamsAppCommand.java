@@ -7,7 +7,6 @@ import io.meanstream.streams.service.StreamsApp;
 import io.meanstream.streams.service.StreamsAppSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -34,16 +33,6 @@ final class StreamsAppCommand implements Callable<Integer> {
         KafkaClientConfig kafka = KafkaClientConfig.resolve(bootstrap, null);
         log.info("streams-app settings:\n{}  kafka: {}", settings.describe(), kafka);
         StreamsApp app = new StreamsApp(settings, kafka, Topics.fromEnv()).start();
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                app.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            done.countDown();
-        }, "streams-app-shutdown"));
-        done.await();
-        return 0;
+        return Services.runUntilStopped("streams-app", app);
     }
 }

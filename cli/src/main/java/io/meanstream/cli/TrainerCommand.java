@@ -8,7 +8,6 @@ import io.meanstream.trainer.service.TrainerService;
 import io.meanstream.trainer.service.TrainerSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -36,17 +35,6 @@ final class TrainerCommand implements Callable<Integer> {
         PyTorchThreads.configure(settings.get(TrainerSettings.THREADS));
         log.info("trainer settings:\n{}  kafka: {}", settings.describe(), kafka);
         TrainerService service = new TrainerService(TrainerConfig.from(settings), kafka, Topics.fromEnv()).start();
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("SIGTERM: finishing the step, checkpointing, closing");
-            try {
-                service.close();
-            } catch (Exception e) {
-                log.error("unclean shutdown", e);
-            }
-            done.countDown();
-        }, "trainer-shutdown"));
-        done.await();
-        return 0;
+        return Services.runUntilStopped("trainer", service);
     }
 }
