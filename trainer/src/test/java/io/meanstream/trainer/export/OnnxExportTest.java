@@ -146,6 +146,33 @@ class OnnxExportTest {
     }
 
     @Test
+    void everyLayerTypeExportsIncludingDenseAndADriftedNetworkIsRefused() throws Exception {
+        // A trunk using the one layer type the default ConvNet does not: Dense after the pooling.
+        List<io.meanstream.trainer.model.LayerSpec> layers = new java.util.ArrayList<>(NetworkSpec.convNet(1, 28, 28, 10, 4, 0.3f, false).trunk());
+        layers.add(new io.meanstream.trainer.model.LayerSpec.Dense(16));
+        layers.add(new io.meanstream.trainer.model.LayerSpec.LeakyRelu(0.1f));
+        NetworkSpec dense = new NetworkSpec("convnet-dense", new int[] {1, 28, 28}, layers, 16, 10, false);
+        try (MeanTeacherEngine engine = new MeanTeacherEngine(MeanTeacherConfig.builder().widthFactor(4).build(), dense,
+                new float[] {-0.81f}, Device.cpu());
+             NDManager m = engine.newManager();
+             InMemoryImages testSet = new InMemoryImages(m, test, TensorSpec.fashionMnist())) {
+            byte[] onnx = OnnxExporter.export(engine.teacher(), provenance(TensorSpec.fashionMnist(), dense));
+            float[] expected = engine.predictLogits(true, testSet.slice(0, 100)).toFloatArray();
+            try (OnnxScorer scorer = OnnxScorer.load(onnx, 1)) {
+                float[] actual = scorer.score(testSet.slice(0, 100).toFloatArray(), 100).logits();
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], actual[i], 1e-4f);
+                }
+            }
+            // A network that no longer matches its description is refused, not exported approximately.
+            engine.teacher().trunk().add(ai.djl.nn.Blocks.identityBlock());
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> OnnxExporter.export(engine.teacher(), provenance(TensorSpec.fashionMnist(), dense)));
+            assertTrue(e.getMessage().contains("blocks, its spec"), e.getMessage());
+        }
+    }
+
+    @Test
     void aModelWithoutMeanstreamMetadataIsRefused() throws Exception {
         NetworkSpec spec = NetworkSpec.convNet(1, 28, 28, 10, 4, 0.3f, false);
         try (MeanTeacherEngine engine = new MeanTeacherEngine(MeanTeacherConfig.builder().widthFactor(4).build(), spec,
