@@ -98,7 +98,8 @@ final class TopicsCommand implements Callable<Integer> {
             return;
         }
         int width = Math.max(5, rows.stream().mapToInt(r -> r.topic().length()).max().orElse(5));
-        String format = "%-" + width + "s  %-12s  %10s  %-14s  %12s  %12s  %12s%n";
+        int roleWidth = Math.max(4, rows.stream().mapToInt(r -> r.role().length()).max().orElse(4));
+        String format = "%-" + width + "s  %-" + roleWidth + "s  %10s  %-14s  %12s  %12s  %12s%n";
         out.printf(format, "TOPIC", "ROLE", "PARTITIONS", "CLEANUP", "START", "END", "RECORDS");
         for (Row r : rows) {
             out.printf(format, r.topic(), r.role(), r.partitions(), r.cleanupPolicy(), r.startOffsets(), r.endOffsets(), r.records());

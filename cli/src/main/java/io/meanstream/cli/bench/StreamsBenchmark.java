@@ -62,6 +62,13 @@ public final class StreamsBenchmark {
         out.put("cpus", Runtime.getRuntime().availableProcessors());
         out.put("batchSize", batch);
         out.put("modelBytes", onnx.length);
+        Map<String, String> overrides = new java.util.TreeMap<>();
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("MEANSTREAM_STREAMS_")) {
+                overrides.put(k, v);
+            }
+        });
+        out.put("streamsAppSettings", overrides);
         double raw = rawLoop(onnx, images, batch);
         out.put("rawOrtImagesPerSecond", Math.round(raw));
 
@@ -162,6 +169,11 @@ public final class StreamsBenchmark {
         env.put("MEANSTREAM_STREAMS_HTTP_PORT", "0");
         env.put("MEANSTREAM_STREAMS_BATCH_SIZE", Integer.toString(batch));
         env.put("MEANSTREAM_MODEL_NAME", "fashion-mnist");
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("MEANSTREAM_STREAMS_") && !k.equals("MEANSTREAM_STREAMS_HTTP_PORT") && !k.equals("MEANSTREAM_STREAMS_STATE_DIR")) {
+                env.put(k, v); // lets a benchmark run try other streams-app settings
+            }
+        });
         return pb.start();
     }
 

@@ -70,7 +70,7 @@ public final class StreamsApp implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, s.get(StreamsAppSettings.STATE_DIR));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.get(StreamsAppSettings.STREAM_THREADS));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.get(StreamsAppSettings.GUARANTEE));
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(s.get(StreamsAppSettings.COMMIT_INTERVAL).toMillis()));
         // Values are read as bytes and parsed by the processor (bad ones become dead letters), so the
         // deserialization handler only ever sees broken keys; those are logged and skipped, never fatal.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
