@@ -14,7 +14,10 @@ def main(paths):
                 line = line.strip()
                 if line.startswith("{"):
                     r = json.loads(line)
-                    groups[(r["labelsPerClass"], r["mode"], r["steps"])].append(r)
+                    c = r.get("config", {})
+                    variant = r["mode"] if r["mode"] == "supervised" else \
+                        f'{r["mode"]} {c.get("consistencyType", "?")} w={c.get("consistencyWeight", "?")} ema={c.get("emaDecay", "?")}'
+                    groups[(r["labelsPerClass"], variant, r["steps"])].append(r)
     print("| labels | mode | steps | seeds | teacher acc. mean ± std (min..max) | student acc. mean ± std | samples/s | ms/step | peak RSS MiB |")
     print("|---|---|---|---|---|---|---|---|---|")
     for (labels, mode, steps), runs in sorted(groups.items(), key=lambda kv: (-kv[0][0], kv[0][1], kv[0][2])):
