@@ -11,17 +11,15 @@ import io.meanstream.onnx.ModelProvenance;
 import io.meanstream.onnx.OnnxScorer;
 import io.meanstream.schema.Image;
 import io.meanstream.serde.FingerprintSchemaStore;
-import io.meanstream.trainer.data.InMemoryImages;
 import io.meanstream.trainer.engine.MeanTeacherEngine;
 import io.meanstream.trainer.export.OnnxExporter;
-import io.meanstream.trainer.offline.Evaluator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -134,7 +132,8 @@ final class TrainOfflineCommand implements Callable<Integer> {
         LabeledImages test = data.load(FashionMnist.Split.TEST);
         System.err.println("config: " + config.describe());
         TensorSpec input = TensorSpec.fashionMnist();
-        Consumer<MeanTeacherEngine> exporter = export == null ? null : engine -> writeModel(engine, input, train, test);
+        BiConsumer<MeanTeacherEngine, OfflineTraining.EvalPoint> exporter = export == null ? null
+                : (engine, last) -> writeModel(engine, input, train, last.teacherAccuracy());
         OfflineTraining.Result r = OfflineTraining.run(train, test, input, new OfflineTraining.Options(
                 config, labelsPerClass, steps, evalEvery, logEvery, Device.cpu(), System.err::println, exporter));
         Map<String, Object> json = new LinkedHashMap<>();
@@ -157,12 +156,11 @@ final class TrainOfflineCommand implements Callable<Integer> {
     }
 
     /** Exports the teacher with its provenance, written atomically (temp file, then rename). */
-    private void writeModel(MeanTeacherEngine engine, TensorSpec input, LabeledImages train, LabeledImages test) {
+    private void writeModel(MeanTeacherEngine engine, TensorSpec input, LabeledImages train, double accuracy) {
         MeanTeacherConfig c = engine.config();
         long labeledSeen = engine.steps() * c.labeledBatchSize();
         long unlabeledSeen = engine.steps() * c.unlabeledBatchSize();
-        try (InMemoryImages testSet = new InMemoryImages(engine.newManager(), test, input)) {
-            double accuracy = Evaluator.accuracy(engine, true, testSet);
+        try {
             ModelProvenance provenance = new ModelProvenance(modelName, 1, engine.steps(), Instant.now(),
                     engine.spec().architecture(), train.classNames(), input, labeledSeen, unlabeledSeen, Map.of(),
                     FingerprintSchemaStore.fingerprintHex(Image.getClassSchema()), Map.of("testAccuracy", accuracy));

@@ -1,18 +1,15 @@
 package io.meanstream.cli.feed;
 
+import io.meanstream.config.Durations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A label delay: one duration ({@code 30s}) or a uniform range ({@code 5s..2m}). Units: ms, s, m, h, d.
  * Human labelers answer after minutes to days; the feeder draws each label's delay from this range.
  */
 public record DelayRange(Duration min, Duration max) {
-
-    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
 
     public DelayRange {
         if (min.isNegative() || max.compareTo(min) < 0) {
@@ -35,23 +32,7 @@ public record DelayRange(Duration min, Duration max) {
     }
 
     static Duration duration(String text) {
-        String t = text.strip();
-        if (t.equals("0")) {
-            return Duration.ZERO;
-        }
-        Matcher m = PART.matcher(t);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 30s, 5m, 2h or 1d");
-        }
-        double value = Double.parseDouble(m.group(1));
-        long unitMillis = switch (m.group(2)) {
-            case "ms" -> 1;
-            case "s" -> 1_000;
-            case "m" -> 60_000;
-            case "h" -> 3_600_000;
-            default -> 86_400_000;
-        };
-        return Duration.ofMillis(Math.round(value * unitMillis));
+        return Durations.parse(text);
     }
 
     /** A delay drawn uniformly from the range. */

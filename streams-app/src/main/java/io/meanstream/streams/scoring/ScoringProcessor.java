@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,10 +51,15 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
 
     private final ScoringOptions options;
     private final ModelHolder models;
-    private final Metrics metrics;
     private final AvroSerde<Image> imageSerde = ContractSerdes.image();
     private final ImageLimits limits;
-    private final Map<String, PendingCodec> pending = new LinkedHashMap<>();
+    /** Pending images in arrival order, parsed once; mirrors the store, which is only read back after a restore. */
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final Metrics.Histogram scoringSeconds;
+    private final Metrics.Histogram batchSizes;
+    private final Metrics.Histogram endToEndSeconds;
+    private final Metrics.Counter scored;
+    private final Metrics.Counter deadLetters;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
     private ImagePipeline pipeline;
@@ -62,8 +68,18 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     ScoringProcessor(ScoringOptions options, ModelHolder models, Metrics metrics) {
         this.options = options;
         this.models = models;
-        this.metrics = metrics;
         this.limits = options.limits();
+        this.scoringSeconds = metrics.histogram("streams_scoring_seconds", "ONNX Runtime time per micro-batch",
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1);
+        this.batchSizes = metrics.histogram("streams_batch_size", "Images per micro-batch", 1, 2, 4, 8, 16, 32, 64, 128, 256);
+        this.endToEndSeconds = metrics.histogram("streams_end_to_end_seconds", "Image event time to prediction",
+                0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+        this.scored = metrics.counter("streams_images_scored_total", "Images scored");
+        this.deadLetters = metrics.counter("streams_dead_letters_total", "Records the streams-app sent to the dead-letter topic");
+    }
+
+    /** A waiting image: as stored, and parsed. */
+    private record Pending(PendingCodec codec, Image image) {
     }
 
     @Override
@@ -73,7 +89,8 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         try (KeyValueIterator<String, byte[]> it = store.all()) { // restored after a crash or rebalance
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
-                pending.put(kv.key, PendingCodec.decode(kv.value));
+                PendingCodec codec = PendingCodec.decode(kv.value);
+                pending.put(kv.key, new Pending(codec, imageSerde.deserialize(codec.topic(), codec.value())));
             }
         }
         context.schedule(options.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flush(false));
@@ -91,8 +108,9 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
                     meta.topic(), meta.partition(), meta.offset(), record.key(), value);
             return;
         }
+        Image image;
         try {
-            imageSerde.deserialize(meta.topic(), value); // validates now, so a bad record is dead-lettered at once
+            image = imageSerde.deserialize(meta.topic(), value); // parsed now, so a bad record is dead-lettered at once
         } catch (MalformedRecordException e) {
             deadLetter("deserialize", e.errorType(), e.getMessage(), meta.topic(), meta.partition(), meta.offset(), record.key(), value);
             return;
@@ -104,7 +122,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             return;
         }
         store.put(p.storeKey(), p.encode());
-        pending.put(p.storeKey(), p);
+        pending.put(p.storeKey(), new Pending(p, image));
         if (pending.size() >= options.batchSize()) {
             flush(true);
         }
@@ -138,17 +156,17 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     private void scoreBatch(OnnxScorer scorer, ImagePipeline pipe) {
         ModelProvenance model = scorer.provenance();
         int size = model.input().channels() * model.input().height() * model.input().width();
-        List<PendingCodec> batch = new ArrayList<>();
-        List<Image> images = new ArrayList<>();
-        List<String> keys = new ArrayList<>(pending.keySet());
-        float[] x = new float[Math.min(options.batchSize(), keys.size()) * size];
-        for (String key : keys) {
-            if (batch.size() == options.batchSize()) {
-                break;
-            }
-            PendingCodec p = pending.remove(key);
-            store.delete(key);
-            Image image = imageSerde.deserialize(p.topic(), p.value());
+        int capacity = Math.min(options.batchSize(), pending.size());
+        List<PendingCodec> batch = new ArrayList<>(capacity);
+        List<Image> images = new ArrayList<>(capacity);
+        float[] x = new float[capacity * size];
+        Iterator<Map.Entry<String, Pending>> it = pending.entrySet().iterator();
+        while (it.hasNext() && batch.size() < capacity) {
+            Map.Entry<String, Pending> entry = it.next();
+            it.remove();
+            store.delete(entry.getKey());
+            PendingCodec p = entry.getValue().codec();
+            Image image = entry.getValue().image();
             try {
                 // Decoded with the served model's input spec, by the same library the trainer uses.
                 float[] chw = pipe.decodeToChw(ImageEncoding.valueOf(image.getEncoding().name()), bytes(image.getData()),
@@ -173,10 +191,9 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             }
             return;
         }
-        metrics.histogram("streams_scoring_seconds", "ONNX Runtime time per micro-batch", 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
-                .observe((System.nanoTime() - start) / 1e9);
-        metrics.histogram("streams_batch_size", "Images per micro-batch", 1, 2, 4, 8, 16, 32, 64, 128, 256).observe(batch.size());
-        Instant scored = Instant.now();
+        scoringSeconds.observe((System.nanoTime() - start) / 1e9);
+        batchSizes.observe(batch.size());
+        Instant scoredAt = Instant.now();
         for (int i = 0; i < batch.size(); i++) {
             Image image = images.get(i);
             int best = scores.argMax(i);
@@ -187,19 +204,18 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             Prediction prediction = Prediction.newBuilder().setImageId(image.getId()).setModelName(model.name())
                     .setModelVersion(model.version()).setClassIndex(best).setClassName(model.classNames().get(best))
                     .setConfidence(scores.probability(i, best)).setProbabilities(probabilities).setImageTime(image.getEventTime())
-                    .setScoredTime(scored).build();
+                    .setScoredTime(scoredAt).build();
             context.forward(new Record<Object, Object>(image.getId(), prediction, batch.get(i).timestamp()), PREDICTIONS);
-            metrics.histogram("streams_end_to_end_seconds", "Image event time to prediction", 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-                    .observe(Math.max(0, Duration.between(image.getEventTime(), scored).toNanos() / 1e9));
+            endToEndSeconds.observe(Math.max(0, Duration.between(image.getEventTime(), scoredAt).toNanos() / 1e9));
         }
-        metrics.counter("streams_images_scored_total", "Images scored").add(batch.size());
+        scored.add(batch.size());
     }
 
     private void deadLetter(String stage, String type, String message, String topic, int partition, long offset, String key, byte[] value) {
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         DeadLetter d = DeadLetters.of(SERVICE, stage, type, message, topic, partition, offset, keyBytes, value);
         context.forward(new Record<Object, Object>(keyBytes, d, context.currentSystemTimeMs()), DEAD_LETTERS);
-        metrics.counter("streams_dead_letters_total", "Records the streams-app sent to the dead-letter topic").inc();
+        deadLetters.inc();
     }
 
     private static byte[] bytes(ByteBuffer b) {

@@ -102,7 +102,7 @@ public final class OnnxExporter {
             String b = g.initializer(name + ".bias", parameter(block, "bias"));
             return g.node("Gemm", name, List.of(x, w, b), List.of(name), attrInt("transB", 1));
         }
-        throw new UnsupportedOperationException("Cannot export layer " + layer + " (" + block.getClass().getSimpleName()
+        throw new IllegalArgumentException("Cannot export layer " + layer + " (" + block.getClass().getSimpleName()
                 + ") to ONNX: no translation for it");
     }
 

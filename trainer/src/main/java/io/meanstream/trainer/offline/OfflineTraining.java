@@ -14,6 +14,7 @@ import io.meanstream.trainer.engine.StepStats;
 import io.meanstream.trainer.model.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -25,10 +26,11 @@ public final class OfflineTraining {
     /**
      * @param evalEvery evaluate on the test set every this many steps (0: only at the end)
      * @param logEvery report progress every this many steps (0: never)
-     * @param whenDone called with the trained engine before it is closed (export, inspection); may be null
+     * @param whenDone called with the trained engine and its final test accuracies before it is closed (export,
+     *     inspection); may be null
      */
     public record Options(MeanTeacherConfig config, int labelsPerClass, int steps, int evalEvery, int logEvery,
-                          Device device, Consumer<String> log, Consumer<MeanTeacherEngine> whenDone) {
+                          Device device, Consumer<String> log, BiConsumer<MeanTeacherEngine, EvalPoint> whenDone) {
     }
 
     /** Accuracy at one point of the run. */
@@ -95,9 +97,10 @@ public final class OfflineTraining {
             }
             double student = Evaluator.accuracy(engine, false, testSet);
             double teacher = Evaluator.accuracy(engine, true, testSet);
-            curve.add(new EvalPoint(options.steps(), student, teacher));
+            EvalPoint end = new EvalPoint(options.steps(), student, teacher);
+            curve.add(end);
             if (options.whenDone() != null) {
-                options.whenDone().accept(engine);
+                options.whenDone().accept(engine, end);
             }
             double seconds = trainNanos / 1e9;
             return new Result(student, teacher, engine.steps(), options.steps() * (double) config.rowsPerStep() / seconds,
