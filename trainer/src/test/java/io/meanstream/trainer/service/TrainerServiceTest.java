@@ -67,7 +67,8 @@ class TrainerServiceTest {
         LabeledImages train = FashionMnist.load(FashionMnist.Split.TRAIN, DatasetLocator.fashionMnist().allowDownload(false).build());
         long firstSteps;
         long firstVersion;
-        try (TrainerService service = new TrainerService(config, kafka, topics).start()) {
+        TrainerService service = new TrainerService(config, kafka, topics).start();
+        try {
             produce(topics, kafka, train);
             await(() -> service.releasedVersion() >= 2, Duration.ofMinutes(4), "two releases");
             assertTrue(service.pool().trainingSize() >= 100, "labels joined into the pool: " + service.pool().trainingSize());
@@ -81,9 +82,12 @@ class TrainerServiceTest {
                 assertTrue(metrics.contains(name + " "), name + " missing from /metrics");
             }
             assertTrue(http(service.httpPort(), "/ready").startsWith("ready"));
-            firstSteps = service.steps();
-            firstVersion = service.releasedVersion();
+        } finally {
+            service.close();
         }
+        // Read after the graceful stop: the last loop iteration may still release and checkpoint.
+        firstSteps = service.steps();
+        firstVersion = service.releasedVersion();
         assertTrue(Files.list(dir.resolve("checkpoints")).anyMatch(p -> p.toString().endsWith(".bin")), "checkpoint written on close");
 
         List<ModelRelease> releases = read(topics.models().name(), kafka).stream()
