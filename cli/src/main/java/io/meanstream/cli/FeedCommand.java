@@ -76,6 +76,9 @@ final class FeedCommand implements Callable<Integer> {
     @Option(names = "--labels-first", description = "Produce all labels before the images (labels that arrive early).")
     boolean labelsFirst;
 
+    @Option(names = "--spread-labels", description = "With --labels-per-class: label K random images of each class spread over the whole feed.")
+    boolean spreadLabels;
+
     @Override
     public Integer call() throws Exception {
         FeedSource feedSource;
@@ -92,7 +95,7 @@ final class FeedCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown --dataset " + source.dataset + " (known: fashion-mnist); or use --images-dir");
         }
         FeedOptions options = new FeedOptions(limit, rate, seed, !noShuffle, labelsPerClass, labelFraction,
-                DelayRange.parse(labelDelay), labelsFirst);
+                DelayRange.parse(labelDelay), labelsFirst, spreadLabels);
         Topics topics = kafka.topics();
         System.err.printf("feeding %s to %s and %s on %s%n", feedSource.name(), topics.images().name(), topics.labels().name(),
                 kafka.clientConfig().bootstrapServers());

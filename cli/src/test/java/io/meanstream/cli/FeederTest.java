@@ -127,6 +127,48 @@ class FeederTest {
     }
 
     @Test
+    void spreadLabelsGiveExactlyKPerClassOverTheWholeFeed() {
+        FashionMnistSource source = new FashionMnistSource(train, FashionMnist.Split.TRAIN, io.meanstream.schema.ImageEncoding.RAW_U8);
+        FeedPlan plan = FeedPlan.of(source, new FeedOptions(5000, 0, 9, true, 10, null, null, false, true));
+        int[] perClass = new int[10];
+        int lastHalf = 0;
+        for (int k = plan.labeled().nextSetBit(0); k >= 0; k = plan.labeled().nextSetBit(k + 1)) {
+            perClass[source.classIndex(plan.order()[k])]++;
+            if (k >= 2500) {
+                lastHalf++;
+            }
+        }
+        assertArrayEquals(new int[] {10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, perClass);
+        // First-K labeling would put all 100 labels in the first few hundred images; spread ones keep coming.
+        assertTrue(lastHalf >= 30 && lastHalf <= 70, "labels in the second half: " + lastHalf);
+        FeedPlan firstK = FeedPlan.of(source, new FeedOptions(5000, 0, 9, true, 10, null, null, false, false));
+        assertTrue(firstK.labeled().previousSetBit(4999) < 500, "first-K labels all come early");
+    }
+
+    @Test
+    void requestStopEndsTheFeedEarlyAndCountsWhatWasSent() throws Exception {
+        Topics topics = Topics.withSuffix(".stop-test");
+        Feeder feeder = new Feeder(KafkaClientConfig.ofBootstrap(SharedTestBroker.bootstrapServers()), topics, quiet());
+        Thread stopper = new Thread(() -> {
+            try {
+                while (feeder.imagesSent() < 20) {
+                    Thread.sleep(10);
+                }
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            feeder.requestStop();
+        });
+        stopper.start();
+        FeedResult result = feeder.feed(new FashionMnistSource(train, FashionMnist.Split.TRAIN, io.meanstream.schema.ImageEncoding.RAW_U8),
+                new FeedOptions(1000, 50, 1, false, 100, null, DelayRange.parse("10s"), false));
+        stopper.join();
+        assertTrue(result.imagesSent() >= 20 && result.imagesSent() < 1000, "stopped early: " + result.imagesSent());
+        assertEquals(0, result.labelsSent(), "labels not yet due when stopped were never given");
+        assertEquals(result.imagesSent(), feeder.imagesSent());
+    }
+
+    @Test
     void feedsAnImageFolderAsIs(@TempDir Path dir) throws Exception {
         for (String cls : List.of("cat", "dog")) {
             Files.createDirectories(dir.resolve(cls));

@@ -142,6 +142,18 @@ public final class Metrics {
         return (Histogram) metrics.computeIfAbsent(full(name), n -> new Histogram(help, bounds));
     }
 
+    /** The current value of a counter or gauge, NaN when there is none by that name: for in-process views. */
+    public double value(String name) {
+        Metric m = metrics.get(full(name));
+        if (m instanceof Counter c) {
+            return c.value();
+        }
+        if (m instanceof Gauge g) {
+            return g.value();
+        }
+        return Double.NaN;
+    }
+
     /** Every metric in the Prometheus text format. */
     public String render() {
         StringBuilder out = new StringBuilder();

@@ -11,9 +11,16 @@ package io.meanstream.cli.feed;
  * @param labelFraction label this fraction of the images, chosen at random (null: labelsPerClass)
  * @param labelDelay each label is produced this long after its image
  * @param labelsFirst produce every label before any image, to exercise labels that arrive early
+ * @param spreadLabels with labelsPerClass: pick each class's K labeled images at random over the whole feed
+ *                     (labels keep arriving while it runs, as from a labeling team) instead of the first K
  */
 public record FeedOptions(int limit, double ratePerSecond, long seed, boolean shuffle, Integer labelsPerClass,
-                          Double labelFraction, DelayRange labelDelay, boolean labelsFirst) {
+                          Double labelFraction, DelayRange labelDelay, boolean labelsFirst, boolean spreadLabels) {
+
+    public FeedOptions(int limit, double ratePerSecond, long seed, boolean shuffle, Integer labelsPerClass,
+                       Double labelFraction, DelayRange labelDelay, boolean labelsFirst) {
+        this(limit, ratePerSecond, seed, shuffle, labelsPerClass, labelFraction, labelDelay, labelsFirst, false);
+    }
 
     public FeedOptions {
         if (labelsPerClass != null && labelFraction != null) {

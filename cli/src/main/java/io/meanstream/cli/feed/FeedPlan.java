@@ -27,7 +27,18 @@ public record FeedPlan(int[] order, BitSet labeled) {
         }
         int[] order = Arrays.copyOf(all, n);
         BitSet labeled = new BitSet(n);
-        if (options.labelsPerClass() != null) {
+        if (options.labelsPerClass() != null && options.spreadLabels()) {
+            List<List<Integer>> byClass = new ArrayList<>();
+            for (int c = 0; c < source.classNames().size(); c++) {
+                byClass.add(new ArrayList<>());
+            }
+            for (int k = 0; k < n; k++) {
+                byClass.get(source.classIndex(order[k])).add(k);
+            }
+            for (List<Integer> positions : byClass) {
+                sample(positions, Math.min(options.labelsPerClass(), positions.size()), random).forEach(labeled::set);
+            }
+        } else if (options.labelsPerClass() != null) {
             int[] perClass = new int[source.classNames().size()];
             for (int k = 0; k < n; k++) {
                 int c = source.classIndex(order[k]);
@@ -41,16 +52,21 @@ public record FeedPlan(int[] order, BitSet labeled) {
             for (int k = 0; k < n; k++) {
                 positions.add(k);
             }
-            int wanted = (int) Math.round(options.labelFraction() * n);
-            for (int i = 0; i < wanted; i++) { // partial Fisher-Yates: a uniform sample without replacement
-                int j = i + random.nextInt(n - i);
-                Integer t = positions.get(i);
-                positions.set(i, positions.get(j));
-                positions.set(j, t);
-                labeled.set(positions.get(i));
-            }
+            sample(positions, (int) Math.round(options.labelFraction() * n), random).forEach(labeled::set);
         }
         return new FeedPlan(order, labeled);
+    }
+
+    /** A uniform sample of {@code wanted} elements without replacement (partial Fisher-Yates, in place). */
+    private static List<Integer> sample(List<Integer> positions, int wanted, SplittableRandom random) {
+        int n = positions.size();
+        for (int i = 0; i < wanted; i++) {
+            int j = i + random.nextInt(n - i);
+            Integer t = positions.get(i);
+            positions.set(i, positions.get(j));
+            positions.set(j, t);
+        }
+        return positions.subList(0, wanted);
     }
 
     public int size() {

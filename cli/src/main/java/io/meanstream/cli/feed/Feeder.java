@@ -35,11 +35,32 @@ public final class Feeder {
     private final KafkaClientConfig kafka;
     private final Topics topics;
     private final PrintStream progress;
+    private final AtomicLong imagesSent = new AtomicLong();
+    private final AtomicLong labelsSent = new AtomicLong();
+    private volatile boolean stopRequested;
 
     public Feeder(KafkaClientConfig kafka, Topics topics, PrintStream progress) {
         this.kafka = kafka;
         this.topics = topics;
         this.progress = progress;
+    }
+
+    /**
+     * Asks a running {@link #feed} to stop after the current image: it stops producing images, drops the labels
+     * not yet due (they were never given), flushes what it sent and returns the counts so far.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Images produced so far (live, for progress views). */
+    public long imagesSent() {
+        return imagesSent.get();
+    }
+
+    /** Labels produced so far (live). */
+    public long labelsSent() {
+        return labelsSent.get();
     }
 
     private record PendingLabel(long dueNanos, String imageId, int classIndex) {
@@ -57,7 +78,7 @@ public final class Feeder {
         Map<String, Integer> labels = new HashMap<>();
         PriorityQueue<PendingLabel> pending = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos(), b.dueNanos()));
         long start = System.nanoTime();
-        int imagesSent = 0;
+        int imageCount = 0;
         ProgressBar bar = new ProgressBar(progress, "images", plan.size());
 
         try (Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("meanstream-feeder"),
@@ -70,7 +91,7 @@ public final class Feeder {
                     labelsPerClass[source.classIndex(i)]++;
                 }
             }
-            for (int k = 0; k < plan.size(); k++) {
+            for (int k = 0; k < plan.size() && !stopRequested; k++) {
                 if (options.ratePerSecond() > 0) {
                     sleepUntil(start + (long) (k * 1e9 / options.ratePerSecond()), pending, producer, source, failure, bytes);
                 }
@@ -80,7 +101,8 @@ public final class Feeder {
                 byte[] value = topics.images().valueSerde().serializer().serialize(topics.images().name(), image);
                 producer.send(new ProducerRecord<>(topics.images().name(), image.getId(), value), callback(failure));
                 bytes.addAndGet(value.length);
-                imagesSent++;
+                imageCount++;
+                imagesSent.incrementAndGet();
                 if (plan.labeled().get(k) && !options.labelsFirst()) {
                     long due = System.nanoTime() + options.labelDelay().draw(delays).toNanos();
                     pending.add(new PendingLabel(due, source.id(i), source.classIndex(i)));
@@ -93,27 +115,33 @@ public final class Feeder {
             if (!pending.isEmpty()) {
                 progress.printf("waiting for %d delayed labels (up to %s)...%n", pending.size(), options.labelDelay().max());
             }
-            while (!pending.isEmpty()) {
+            while (!pending.isEmpty() && !stopRequested) {
                 sleepUntil(pending.peek().dueNanos(), pending, producer, source, failure, bytes);
                 sendDueLabels(pending, producer, source, failure, bytes);
             }
             producer.flush();
             throwIfFailed(failure);
         }
-        return new FeedResult(imagesSent, labels.size(), bytes.get(), labelsPerClass, Map.copyOf(labels),
+        if (!pending.isEmpty()) {
+            for (PendingLabel dropped : pending) { // stopped early: those labels were never given
+                labels.remove(dropped.imageId());
+                labelsPerClass[dropped.classIndex()]--;
+            }
+        }
+        return new FeedResult(imageCount, labels.size(), bytes.get(), labelsPerClass, Map.copyOf(labels),
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
     private void sleepUntil(long deadlineNanos, PriorityQueue<PendingLabel> pending, Producer<String, byte[]> producer,
                             FeedSource source, AtomicReference<Exception> failure, AtomicLong bytes) throws InterruptedException {
-        while (true) {
+        while (!stopRequested) {
             long now = System.nanoTime();
             if (now >= deadlineNanos) {
                 return;
             }
             sendDueLabels(pending, producer, source, failure, bytes);
             long next = pending.isEmpty() ? deadlineNanos : Math.min(deadlineNanos, pending.peek().dueNanos());
-            long sleep = Math.max(0, next - System.nanoTime());
+            long sleep = Math.min(200_000_000L, Math.max(0, next - System.nanoTime())); // wake up to notice a stop
             if (sleep > 0) {
                 Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
             }
@@ -136,6 +164,7 @@ public final class Feeder {
         byte[] value = topics.labels().valueSerde().serializer().serialize(topics.labels().name(), label);
         producer.send(new ProducerRecord<>(topics.labels().name(), imageId, value), callback(failure));
         bytes.addAndGet(value.length);
+        labelsSent.incrementAndGet();
     }
 
     private static org.apache.kafka.clients.producer.Callback callback(AtomicReference<Exception> failure) {

@@ -1,0 +1,305 @@
+package io.meanstream.cli.demo;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
+import io.meanstream.cli.ProgressBar;
+import io.meanstream.cli.feed.DelayRange;
+import io.meanstream.cli.feed.FashionMnistSource;
+import io.meanstream.cli.feed.FeedOptions;
+import io.meanstream.cli.feed.FeedResult;
+import io.meanstream.cli.feed.Feeder;
+import io.meanstream.config.Settings;
+import io.meanstream.data.FashionMnist;
+import io.meanstream.data.LabeledImages;
+import io.meanstream.kafka.KafkaClientConfig;
+import io.meanstream.kafka.TopicBootstrapper;
+import io.meanstream.kafka.Topics;
+import io.meanstream.kafka.local.LocalKafkaBroker;
+import io.meanstream.ops.Metrics;
+import io.meanstream.schema.ImageEncoding;
+import io.meanstream.schema.ModelRelease;
+import io.meanstream.streams.service.StreamsApp;
+import io.meanstream.streams.service.StreamsAppSettings;
+import io.meanstream.trainer.service.TrainerConfig;
+import io.meanstream.trainer.service.TrainerService;
+import io.meanstream.trainer.service.TrainerSettings;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one JVM on an embedded broker: broker, topics, trainer service, streams-app, a
+ * Fashion-MNIST feed with sparse delayed labels, a live console view, and a report at the end.
+ *
+ * <p>One JVM, not several: a new user gets one process to start and one Ctrl-C to stop, the view reads the
+ * services' own numbers directly, and on 2 cores three extra JVMs would cost memory and start-up time for
+ * no benefit. The services are the same classes the separate {@code trainer} and {@code streams-app}
+ * commands run (and the end-to-end tests run them in separate JVMs, where crashes are simulated).
+ */
+public final class Demo {
+
+    private static final Logger log = LoggerFactory.getLogger(Demo.class);
+
+    /** The demo's knobs, from the command line. */
+    public record Options(double minutes, int labelsPerClass, double rate, DelayRange labelDelay, Path reportDir, Path kafkaDataDir,
+                          long seed, int trainerThreads, boolean logToConsole, Map<String, String> serviceSettings) {
+    }
+
+    private final Options options;
+    private final PrintStream out;
+    private final boolean interactive;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean interrupted;
+
+    public Demo(Options options, PrintStream out, boolean interactive) {
+        this.options = options;
+        this.out = out;
+        this.interactive = interactive;
+    }
+
+    /** Runs to the end of the planned minutes (or Ctrl-C), writes the report and returns its summary. */
+    public DemoReport.Summary run(LabeledImages train, LabeledImages test) throws Exception {
+        Files.createDirectories(options.reportDir());
+        if (!options.logToConsole()) {
+            logToFile(options.reportDir().resolve("demo.log"));
+        }
+        Thread hook = new Thread(() -> {
+            interrupted = true;
+            stopRequested.countDown();
+            try {
+                finished.await(120, TimeUnit.SECONDS); // the main thread writes the report, then lets the JVM go
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Path work = Files.createTempDirectory("meanstream-demo-");
+        try {
+            return runWith(train, test, work);
+        } finally {
+            finished.countDown();
+            deleteQuietly(work);
+            if (!interrupted) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+    }
+
+    private DemoReport.Summary runWith(LabeledImages train, LabeledImages test, Path work) throws Exception {
+        long plannedMillis = (long) (options.minutes() * 60_000);
+        int planned = (int) Math.min(train.count(), Math.max(1, Math.round(options.rate() * plannedMillis / 1000.0)));
+        LocalKafkaBroker.Builder brokerBuilder = LocalKafkaBroker.builder();
+        if (options.kafkaDataDir() != null) {
+            brokerBuilder.dataDir(options.kafkaDataDir());
+        } else {
+            brokerBuilder.dataDir(work.resolve("kafka"));
+        }
+        out.println("1/5 starting Kafka (embedded KRaft broker)...");
+        try (LocalKafkaBroker broker = brokerBuilder.build().start(Duration.ofSeconds(120))) {
+            KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(broker.bootstrapServers());
+            Topics topics = Topics.fromEnv();
+            try (Admin admin = Admin.create(kafka.admin("meanstream-demo"))) {
+                TopicBootstrapper.Report report = new TopicBootstrapper(admin).ensure(topics.all());
+                out.printf("2/5 Kafka on %s, topics ready (%d created, %d existing)%n", broker.bootstrapServers(),
+                        report.created().size(), report.existing().size());
+            }
+            out.println("3/5 starting the trainer (DJL/PyTorch) and the streams-app (Kafka Streams + ONNX Runtime)...");
+            try (TrainerService trainer = new TrainerService(TrainerConfig.from(trainerSettings(work)), kafka, topics).start();
+                 StreamsApp app = new StreamsApp(streamsSettings(work), kafka, topics).start();
+                 DemoObserver observer = new DemoObserver(kafka, topics)) {
+                out.printf("    trainer /metrics on http://127.0.0.1:%d/metrics, streams-app on http://127.0.0.1:%d/metrics%n",
+                        trainer.httpPort(), app.httpPort());
+                Thread observing = new Thread(observer, "demo-observer");
+                observing.setDaemon(true);
+                observing.start();
+
+                out.printf("4/5 streaming %,d Fashion-MNIST training images at %.0f/s with %d labels per class (delay %s); Ctrl-C stops%n",
+                        planned, options.rate(), options.labelsPerClass(), options.labelDelay());
+                Feeder feeder = new Feeder(kafka, topics, new PrintStream(OutputStream.nullOutputStream()));
+                AtomicReference<FeedResult> fed = new AtomicReference<>();
+                AtomicReference<Exception> feedFailure = new AtomicReference<>();
+                Thread feeding = new Thread(() -> {
+                    try {
+                        fed.set(feeder.feed(new FashionMnistSource(train, FashionMnist.Split.TRAIN, ImageEncoding.PNG),
+                                new FeedOptions(planned, options.rate(), options.seed(), true, options.labelsPerClass(), null,
+                                        options.labelDelay(), false, true)));
+                    } catch (Exception e) {
+                        feedFailure.set(e);
+                    }
+                }, "demo-feed");
+                long start = System.currentTimeMillis();
+                feeding.start();
+                long labelsPlanned = Math.min((long) options.labelsPerClass() * train.classNames().size(), planned);
+
+                LiveConsole console = new LiveConsole(out, interactive);
+                while (!stopRequested.await(1, TimeUnit.SECONDS)) {
+                    long elapsed = System.currentTimeMillis() - start;
+                    console.show(DemoView.render(status(elapsed, plannedMillis, feeder, labelsPlanned, trainer, app, observer)), false);
+                    if (elapsed >= plannedMillis || !feeding.isAlive()) {
+                        break;
+                    }
+                }
+                feeder.requestStop();
+                feeding.join();
+                if (feedFailure.get() != null) {
+                    log.error("the feed failed", feedFailure.get());
+                    out.println("the feed failed: " + feedFailure.get().getMessage());
+                }
+                awaitPredictions(observer, feeder.imagesSent(), app);
+                long elapsed = System.currentTimeMillis() - start;
+                console.show(DemoView.render(status(elapsed, plannedMillis, feeder, labelsPlanned, trainer, app, observer)), true);
+
+                out.println("5/5 scoring the newest released model on the 10,000 Fashion-MNIST test images...");
+                double testAccuracy = Double.NaN;
+                ModelRelease newest = observer.newestRelease();
+                if (newest != null) {
+                    ProgressBar bar = new ProgressBar(out, "images", test.count(), interactive);
+                    testAccuracy = TestSetEvaluation.accuracy(newest, test, done -> bar.update(done, "model v" + newest.getVersion()));
+                }
+                DemoObserver.Snapshot topicsSeen = observer.snapshot();
+                FeedResult result = fed.get();
+                long labels = result != null ? result.labelsSent() : feeder.labelsSent();
+                long newestJudged = topicsSeen.quality().stream().mapToLong(q -> q.getModelVersion()).max().orElse(-1);
+                DemoObserver.Release newestRelease = topicsSeen.releases().isEmpty() ? null
+                        : topicsSeen.releases().get(topicsSeen.releases().size() - 1);
+                DemoReport.Summary summary = new DemoReport.Summary(elapsed / 60_000.0, options.labelsPerClass(), options.rate(),
+                        feeder.imagesSent(), labels, topicsSeen.predictions(), topicsSeen.releases().size(),
+                        newestRelease == null ? -1 : newestRelease.version(), newestRelease == null ? -1 : newestRelease.trainerStep(),
+                        topicsSeen.lastWindowAccuracy(), newestJudged < 0 ? Double.NaN : topicsSeen.accuracyOf(newestJudged),
+                        topicsSeen.judged(), testAccuracy, topicsSeen.deadLetters(), topicsSeen.deadLettersByReason(), trainer.steps(),
+                        interrupted);
+                DemoReport.writeQuietly(options.reportDir(), start, topicsSeen, summary, out);
+                out.println("stopping the services...");
+                return summary;
+            }
+        }
+    }
+
+    /** After the feed: give the streams-app a little time to score what was sent (only when a model exists). */
+    private void awaitPredictions(DemoObserver observer, long images, StreamsApp app) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(interrupted ? 5 : 30);
+        while (System.nanoTime() < deadline && app.modelVersion() >= 0 && observer.snapshot().predictions() < images) {
+            Thread.sleep(200);
+        }
+    }
+
+    private static DemoStatus status(long elapsed, long planned, Feeder feeder, long labelsPlanned, TrainerService trainer, StreamsApp app,
+                                     DemoObserver observer) {
+        Metrics m = trainer.metrics();
+        return new DemoStatus(elapsed, planned, feeder.imagesSent(), feeder.labelsSent(), labelsPlanned, trainer.steps(),
+                m.value("trainer_class_loss"), m.value("trainer_consistency_loss"), m.value("trainer_consistency_weight"),
+                (long) m.value("trainer_labeled_pool_size"), (long) m.value("trainer_holdout_size"), trainer.releasedVersion(),
+                app.modelVersion(), observer.snapshot());
+    }
+
+    /**
+     * The trainer's settings for a short demo on 2 shared cores: training starts after 2 labels per class,
+     * a model is released every 150 steps or 2 minutes, one PyTorch thread (the broker, the streams-app and
+     * the feed need the other core), and a loose holdout gate: with about 20 holdout labels one image is 5
+     * points, so the default 2-point margin would refuse most releases on noise alone.
+     */
+    private Settings trainerSettings(Path work) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                TrainerSettings.MIN_LABELS.env(), "20",
+                TrainerSettings.MIN_LABELS_PER_CLASS.env(), "1",
+                TrainerSettings.RELEASE_EVERY_STEPS.env(), "150",
+                TrainerSettings.RELEASE_EVERY.env(), "2m",
+                TrainerSettings.RELEASE_MARGIN.env(), "0.1",
+                TrainerSettings.THREADS.env(), Integer.toString(options.trainerThreads()),
+                TrainerSettings.HTTP_PORT.env(), "0",
+                TrainerSettings.SEED.env(), Long.toString(options.seed())));
+        env.put(TrainerSettings.CHECKPOINT_DIR.env(), work.resolve("checkpoints").toString());
+        env.put(TrainerSettings.MODEL_STORE.env(), work.resolve("models").toString());
+        env.put(TrainerSettings.STATE_DIR.env(), work.resolve("trainer-streams").toString());
+        env.putAll(options.serviceSettings());
+        return Settings.resolve(TrainerSettings.all(), env, null);
+    }
+
+    private Settings streamsSettings(Path work) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                StreamsAppSettings.HTTP_PORT.env(), "0",
+                StreamsAppSettings.STATE_DIR.env(), work.resolve("streams-app").toString()));
+        env.putAll(options.serviceSettings());
+        return Settings.resolve(StreamsAppSettings.all(), env, null);
+    }
+
+    /** Service logs go to a file so they do not tear the live view; the path is printed. */
+    private void logToFile(Path file) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
+        encoder.start();
+        FileAppender<ILoggingEvent> appender = new FileAppender<>();
+        appender.setContext(context);
+        appender.setName("demo-file");
+        appender.setFile(file.toString());
+        appender.setAppend(false);
+        appender.setEncoder(encoder);
+        appender.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.detachAndStopAllAppenders();
+        root.addAppender(appender);
+        out.println("service logs: " + file);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory; the OS cleans it eventually
+        }
+    }
+
+    /** Redraws the view in place on a terminal; prints it every 30 s into a pipe or file. */
+    private static final class LiveConsole {
+        private final PrintStream out;
+        private final boolean interactive;
+        private int drawnLines;
+        private long lastPrint;
+
+        LiveConsole(PrintStream out, boolean interactive) {
+            this.out = out;
+            this.interactive = interactive;
+        }
+
+        void show(List<String> lines, boolean last) {
+            if (interactive) {
+                StringBuilder b = new StringBuilder();
+                if (drawnLines > 0) {
+                    b.append("\033[").append(drawnLines).append('F'); // cursor up to the first line of the last frame
+                }
+                for (String line : lines) {
+                    b.append(line).append("\033[K\n");
+                }
+                b.append("\033[J");
+                out.print(b);
+                out.flush();
+                drawnLines = lines.size();
+            } else if (last || System.currentTimeMillis() - lastPrint >= 30_000) {
+                lastPrint = System.currentTimeMillis();
+                lines.forEach(out::println);
+                out.flush();
+            }
+        }
+    }
+}
