@@ -8,13 +8,13 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /** Builders for test images and hand-crafted PNG byte streams. */
-final class TestImages {
+public final class TestImages {
 
     private TestImages() {
     }
 
     /** Deterministic noise, which exercises every byte value and defeats accidental equality. */
-    static DecodedImage random(int width, int height, int channels, long seed) {
+    public static DecodedImage random(int width, int height, int channels, long seed) {
         byte[] pixels = new byte[width * height * channels];
         new Random(seed).nextBytes(pixels);
         return new DecodedImage(width, height, channels, pixels);
@@ -53,7 +53,7 @@ final class TestImages {
      * but whose IDAT holds only one compressed row: any decoder that trusts the header and
      * allocates first would need width*height bytes.
      */
-    static byte[] pngWithHeaderOnlySize(int width, int height) {
+    public static byte[] pngWithHeaderOnlySize(int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
         ByteBuffer ihdr = ByteBuffer.allocate(13);

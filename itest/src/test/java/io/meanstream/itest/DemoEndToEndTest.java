@@ -1,0 +1,48 @@
+package io.meanstream.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code meanstream demo} in its own JVM, stopped with SIGTERM (what Ctrl-C does to the JVM) once the first
+ * model is out: it stops cleanly and still writes its report.
+ */
+class DemoEndToEndTest {
+
+    @Test
+    void ctrlCStopsTheDemoAndStillWritesTheReport(@TempDir Path work) throws Exception {
+        Path report = work.resolve("report");
+        try (ChildJvm demo = ChildJvm.meanstream("demo", work, java.util.Map.of(), "demo", "--minutes", "10", "--rate", "40",
+                "--labels-per-class", "30", "--label-delay", "1s..5s", "--report-dir", report.toString(), "--no-download",
+                "--set", "MEANSTREAM_TRAINER_WIDTH=8", "--set", "MEANSTREAM_TRAINER_BATCH_SIZE=32",
+                "--set", "MEANSTREAM_TRAINER_LABELED_BATCH_SIZE=8", "--set", "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS=40")) {
+            demo.awaitLine(l -> l.contains("4/5 streaming"), Duration.ofMinutes(3));
+            // The view prints every 30 s when not on a terminal; wait for a frame that shows a released model.
+            demo.awaitLine(l -> l.contains("models") && l.contains("released, newest v"), Duration.ofMinutes(4));
+            demo.terminate();
+            int exit = demo.awaitExit(Duration.ofMinutes(2));
+            assertTrue(List.of(0, 143).contains(exit), "exit " + exit + ":\n" + demo.output());
+            assertTrue(demo.output().contains("meanstream demo summary (stopped early)"), demo.output());
+        }
+        for (String file : List.of("accuracy.csv", "accuracy.png", "summary.json", "demo.log")) {
+            assertTrue(Files.size(report.resolve(file)) > 0, file);
+        }
+        JsonNode summary = new ObjectMapper().readTree(report.resolve("summary.json").toFile());
+        assertTrue(summary.get("interrupted").asBoolean());
+        assertTrue(summary.get("images").asLong() > 0);
+        assertTrue(summary.get("modelsReleased").asInt() >= 1, summary.toString());
+        assertTrue(summary.get("predictions").asLong() > 0, summary.toString());
+        double test = summary.get("finalTestAccuracy").asDouble();
+        assertTrue(test > 0.2 && test <= 1.0, "test accuracy of the newest model: " + test);
+        assertEquals(0, summary.get("deadLetters").asLong(), summary.toString());
+    }
+}
