@@ -12,19 +12,22 @@ final class Services {
     private Services() {
     }
 
-    /** Blocks until the JVM is asked to stop; the shutdown hook closes {@code service} and lets the JVM exit. */
+    /**
+     * Blocks until SIGTERM or SIGINT, then closes {@code service} on this thread, while the JVM (and ONNX
+     * Runtime's native environment) is still alive; returns 0 after a clean close, 1 otherwise.
+     */
     static int runUntilStopped(String name, AutoCloseable service) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("{}: stopping (finishing in-flight work, then closing)", name);
-            try {
-                service.close();
-            } catch (Exception e) {
-                log.error("{}: unclean shutdown", name, e);
-            }
-            done.countDown();
-        }, name + "-shutdown"));
-        done.await();
-        return 0;
+        CountDownLatch stop = new CountDownLatch(1);
+        StopSignals.install(stop::countDown);
+        stop.await();
+        log.info("{}: stopping (finishing in-flight work, then closing)", name);
+        try {
+            service.close();
+            log.info("{}: stopped cleanly", name);
+            return 0;
+        } catch (Exception e) {
+            log.error("{}: unclean shutdown", name, e);
+            return 1;
+        }
     }
 }

@@ -12,8 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The operations endpoint of a service, on the JDK's HTTP server: {@code GET /health} (the process is
- * alive: 200), {@code GET /ready} (200 when the service says it is ready, else 503 with the reason),
+ * The operations endpoint of a service, on the JDK's HTTP server: {@code GET /health} (200 while the service
+ * can still make progress, 503 with the reason once it cannot: a liveness probe then restarts it),
+ * {@code GET /ready} (200 when the service says it is ready, else 503 with the reason),
  * {@code GET /metrics} (Prometheus text). Extra handlers (e.g. {@code POST /predict}) can be added.
  */
 public final class OpsServer implements AutoCloseable {
@@ -32,6 +33,11 @@ public final class OpsServer implements AutoCloseable {
     private final HttpServer server;
 
     public OpsServer(String host, int port, Metrics metrics, Supplier<Readiness> readiness) {
+        this(host, port, metrics, readiness, () -> Readiness.ready("alive"));
+    }
+
+    /** With a liveness check for {@code /health} (same record: ready = alive). */
+    public OpsServer(String host, int port, Metrics metrics, Supplier<Readiness> readiness, Supplier<Readiness> liveness) {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
@@ -42,7 +48,10 @@ public final class OpsServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
-        handle("/health", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
+        handle("/health", exchange -> {
+            Readiness r = liveness.get();
+            respond(exchange, r.ready() ? 200 : 503, "text/plain", (r.ready() ? "ok: " : "failed: ") + r.reason() + "\n");
+        });
         handle("/ready", exchange -> {
             Readiness r = readiness.get();
             respond(exchange, r.ready() ? 200 : 503, "text/plain", (r.ready() ? "ready: " : "not ready: ") + r.reason() + "\n");

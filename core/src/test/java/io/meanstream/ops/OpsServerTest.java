@@ -54,6 +54,19 @@ class OpsServerTest {
     }
 
     @Test
+    void healthFailsOnceTheServiceCannotMakeProgress() throws Exception {
+        AtomicBoolean alive = new AtomicBoolean(true);
+        try (OpsServer server = new OpsServer("127.0.0.1", 0, new Metrics(), () -> OpsServer.Readiness.ready("ok"),
+                () -> alive.get() ? OpsServer.Readiness.ready("running") : OpsServer.Readiness.notReady("Kafka Streams is ERROR")).start()) {
+            assertEquals(200, get(server.port(), "/health").statusCode());
+            alive.set(false);
+            HttpResponse<String> dead = get(server.port(), "/health");
+            assertEquals(503, dead.statusCode());
+            assertTrue(dead.body().contains("Kafka Streams is ERROR"), dead.body());
+        }
+    }
+
+    @Test
     void countersOnlyGoUpAndNamesAreValidated() {
         Metrics metrics = new Metrics();
         assertThrows(IllegalArgumentException.class, () -> metrics.counter("x", "h").add(-1));

@@ -93,7 +93,7 @@ class PipelineEndToEndTest {
                 "MEANSTREAM_TRAINER_MIN_LABELS", "100", "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "80",
                 "MEANSTREAM_TRAINER_CHECKPOINT_EVERY_STEPS", "40", "MEANSTREAM_TRAINER_HTTP_PORT", Integer.toString(trainerPort),
                 "MEANSTREAM_TRAINER_RELEASE_MARGIN", "1.0", "MEANSTREAM_TRAINER_THREADS", "1"));
-        trainerEnv.put("MEANSTREAM_TRAINER_MAX_LABEL_DELAY", "30s"); // so the orphan label is judged within the test
+        trainerEnv.put("MEANSTREAM_TRAINER_MAX_LABEL_DELAY", "2m"); // so the orphan label is judged within the test
         trainerEnv.put("MEANSTREAM_TRAINER_CHECKPOINT_DIR", work.resolve("checkpoints").toString());
         trainerEnv.put("MEANSTREAM_TRAINER_STATE_DIR", work.resolve("trainer-streams").toString());
         trainerEnv.put("MEANSTREAM_TRAINER_MODEL_STORE", work.resolve("models").toString());
@@ -136,19 +136,23 @@ class PipelineEndToEndTest {
             broker = ChildJvm.meanstream("kafka-again", work, kafkaArgs);
             broker.awaitLine(l -> l.contains("Kafka is running on"), Duration.ofMinutes(2));
 
-            // 4. More good images and labels with the bad-input corpus between them.
+            // 4. More good images with the bad-input corpus between them; their labels come once they are scored
+            //    (prequential accuracy only counts labels given after the prediction).
             Map<String, String> badImages;
             Map<String, String> badLabels;
+            int firstLate = next;
+            Map<String, List<Long>> predictions;
             try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
-                produceGood(producer, topics, 300, 10);
+                produceGood(producer, topics, 300, 0);
                 badImages = produceBadImages(producer, topics);
-                produceGood(producer, topics, 300, 10);
+                produceGood(producer, topics, 300, 0);
                 badLabels = produceBadLabels(producer, topics);
-                produceGood(producer, topics, 300, 10);
+                produceGood(producer, topics, 300, 0);
+                awaitPredictions(kafka, topics, Set.copyOf(goodIds), Duration.ofMinutes(4));
+                produceLabels(producer, topics, firstLate, 900, 20);
                 produceClockImages(producer, topics);
             }
-
-            Map<String, List<Long>> predictions = awaitPredictions(kafka, topics, Set.copyOf(goodIds), Duration.ofMinutes(4));
+            predictions = awaitPredictions(kafka, topics, Set.copyOf(goodIds), Duration.ofMinutes(2));
             long lastVersion = TrainerCrashRecoveryTest.maxVersion(topics, kafka);
             trainer.awaitLine(l -> l.contains("released ") && l.contains(" v" + (lastVersion + 1) + " at step"), Duration.ofMinutes(3));
 
@@ -239,6 +243,18 @@ class PipelineEndToEndTest {
         producer.flush();
     }
 
+    /** Labels for the first {@code perClass} images of each class among images {@code from .. from+count-1}. */
+    private void produceLabels(KafkaProducer<String, byte[]> producer, Topics topics, int from, int count, int perClass) {
+        int[] given = new int[10];
+        for (int i = from; i < from + count; i++) {
+            if (given[train.label(i)]++ < perClass) {
+                String id = "img-" + i;
+                producer.send(new ProducerRecord<>(topics.labels().name(), id, label(topics, id, train.label(i))));
+            }
+        }
+        producer.flush();
+    }
+
     private static byte[] label(Topics topics, String id, int classIndex) {
         return topics.labels().valueSerde().serializer().serialize("", Label.newBuilder().setImageId(id).setClassIndex(classIndex)
                 .setTime(Instant.now()).build());
@@ -290,12 +306,13 @@ class PipelineEndToEndTest {
     }
 
     /**
-     * One good image per partition with an event time two minutes ahead: it moves the label join's stream
-     * time past the orphan label's window (30 s delay bound + 1 min grace), so the join can declare that
-     * image missing now instead of after real minutes without traffic.
+     * One good image per partition with an event time four minutes ahead: it moves the label join's stream
+     * time past the orphan label's window (2 min delay bound + 1 min grace), so the join can declare that
+     * image missing now instead of after real minutes without traffic. Produced last: labels older than the
+     * stream time minus window and grace would be too late to join.
      */
     private void produceClockImages(KafkaProducer<String, byte[]> producer, Topics topics) {
-        long future = System.currentTimeMillis() + Duration.ofMinutes(2).toMillis();
+        long future = System.currentTimeMillis() + Duration.ofMinutes(4).toMillis();
         List<PartitionInfo> partitions = producer.partitionsFor(topics.images().name());
         for (PartitionInfo p : partitions) {
             int i = next++;
@@ -345,15 +362,15 @@ class PipelineEndToEndTest {
 
     private static Quality lastWindow(KafkaClientConfig kafka, Topics topics) {
         Map<String, Quality> latest = new TreeMap<>();
-        readUntil(kafka, topics.quality().name(), Duration.ofMinutes(1), r -> {
+        // The newest window with enough judged predictions to mean something (the clock images' window is ahead).
+        java.util.function.Supplier<java.util.Optional<Quality>> newest = () -> latest.values().stream()
+                .filter(q -> q.getCount() >= 20 && q.getWindowStart().isBefore(Instant.now()))
+                .max((a, b) -> a.getWindowStart().compareTo(b.getWindowStart()));
+        readUntil(kafka, topics.quality().name(), Duration.ofMinutes(2), r -> {
             Quality q = topics.quality().valueSerde().deserializer().deserialize(r.topic(), r.value());
             latest.put(q.getModelVersion() + "@" + q.getWindowStart().toEpochMilli(), q);
-        }, () -> true, () -> "no quality record");
-        // The newest window with enough judged predictions to mean something (the clock images' window is ahead).
-        return latest.values().stream().filter(q -> q.getCount() >= 20)
-                .filter(q -> q.getWindowStart().isBefore(Instant.now()))
-                .max((a, b) -> a.getWindowStart().compareTo(b.getWindowStart()))
-                .orElseThrow(() -> new AssertionError("no quality window with 20 judged predictions: " + latest.values()));
+        }, () -> newest.get().isPresent(), () -> "no quality window with 20 judged predictions: " + latest.values());
+        return newest.get().orElseThrow();
     }
 
     /** Polls a topic from the beginning until {@code done} holds and the end offsets seen at that moment are read. */

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
 import io.meanstream.cli.ProgressBar;
+import io.meanstream.cli.StopSignals;
 import io.meanstream.cli.feed.DelayRange;
 import io.meanstream.cli.feed.FashionMnistSource;
 import io.meanstream.cli.feed.FeedOptions;
@@ -65,7 +66,6 @@ public final class Demo {
     private final PrintStream out;
     private final boolean interactive;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean interrupted;
 
     public Demo(Options options, PrintStream out, boolean interactive) {
@@ -80,25 +80,16 @@ public final class Demo {
         if (!options.logToConsole()) {
             logToFile(options.reportDir().resolve("demo.log"));
         }
-        Thread hook = new Thread(() -> {
+        // Ctrl-C ends the run early; the report is still written, while the JVM is fully alive (StopSignals says why).
+        StopSignals.install(() -> {
             interrupted = true;
             stopRequested.countDown();
-            try {
-                finished.await(120, TimeUnit.SECONDS); // the main thread writes the report, then lets the JVM go
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "demo-ctrl-c");
-        Runtime.getRuntime().addShutdownHook(hook);
+        });
         Path work = Files.createTempDirectory("meanstream-demo-");
         try {
             return runWith(train, test, work);
         } finally {
-            finished.countDown();
             deleteQuietly(work);
-            if (!interrupted) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
         }
     }
 

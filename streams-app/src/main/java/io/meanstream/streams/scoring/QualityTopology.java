@@ -32,6 +32,11 @@ import org.apache.kafka.streams.kstream.TimeWindows;
  * tumbling window of {@code window}: count, correct, accuracy and the confusion matrix, to the compacted
  * quality topic and to metrics. This is the number that shows the pipeline learning. A corrected label
  * judges the prediction again (each label event counts once).
+ *
+ * <p>Prequential means test, then train: only a label given at or after the prediction was made judges it.
+ * A label that came first (labels given early, or images that waited for the first model) may already have
+ * been trained on by the model that scored the image, which would flatter the number; such pairs are
+ * counted in a metric and left out.
  */
 public final class QualityTopology {
 
@@ -39,7 +44,7 @@ public final class QualityTopology {
     }
 
     /** A prediction and the true class given by its label. */
-    record Judged(Prediction prediction, int trueClass) {
+    record Judged(Prediction prediction, int trueClass, Instant labelTime) {
     }
 
     public static void addTo(StreamsBuilder builder, Topics topics, Duration maxLabelDelay, Duration window, Metrics metrics) {
@@ -50,6 +55,8 @@ public final class QualityTopology {
                 "Accuracy of the newest model version on its latest window of labeled predictions");
         Metrics.Gauge accuracyVersion = metrics.gauge("streams_prequential_accuracy_version", "Model version the prequential accuracy is about");
         Metrics.Counter judged = metrics.counter("streams_prequential_judged_total", "Predictions judged by a later label");
+        Metrics.Counter labelFirst = metrics.counter("streams_prequential_label_first_total",
+                "Prediction-label pairs left out because the label was given before the prediction (it may have been trained on)");
 
         KStream<String, Prediction> predictions = builder
                 .stream(topics.predictions().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("quality-predictions"))
@@ -59,10 +66,17 @@ public final class QualityTopology {
                 .flatMapValues(v -> parse(labelSerde, v), Named.as("parse-quality-label"));
 
         predictions
-                .join(labels, (p, l) -> new Judged(p, l.getClassIndex()),
+                .join(labels, (p, l) -> new Judged(p, l.getClassIndex(), l.getTime()),
                         JoinWindows.ofTimeDifferenceAndGrace(maxLabelDelay, Duration.ofMinutes(1)),
                         StreamJoined.with(Serdes.String(), predictionSerde, labelSerde).withName("judge").withStoreName("judge"))
                 .filter((k, j) -> j.trueClass() >= 0 && j.trueClass() < j.prediction().getProbabilities().size(), Named.as("known-class"))
+                .filter((k, j) -> {
+                    boolean after = !j.labelTime().isBefore(j.prediction().getScoredTime());
+                    if (!after) {
+                        labelFirst.inc();
+                    }
+                    return after;
+                }, Named.as("test-then-train"))
                 .selectKey((k, j) -> j.prediction().getModelName() + "@" + j.prediction().getModelVersion(), Named.as("by-version"))
                 .mapValues(j -> verdict(j), Named.as("verdict"))
                 .groupByKey(Grouped.with("by-version", Serdes.String(), qualitySerde))

@@ -59,7 +59,7 @@ public final class StreamsApp implements AutoCloseable {
         this.follower = new ModelFollower(kafka, topics, selection,
                 new ModelLoader(s.get(StreamsAppSettings.ORT_THREADS), provider, s.get(StreamsAppSettings.BATCH_SIZE)), holder, metrics);
         this.followerThread = new Thread(follower, "model-follower");
-        this.ops = new OpsServer("0.0.0.0", s.get(StreamsAppSettings.HTTP_PORT), metrics, this::readiness);
+        this.ops = new OpsServer("0.0.0.0", s.get(StreamsAppSettings.HTTP_PORT), metrics, this::readiness, this::liveness);
         ops.handle("/predict", new PredictHandler(holder));
     }
 
@@ -86,6 +86,13 @@ public final class StreamsApp implements AutoCloseable {
         }
         long version = holder.version();
         return version < 0 ? OpsServer.Readiness.notReady("no model loaded yet") : OpsServer.Readiness.ready("serving model v" + version);
+    }
+
+    /** Kafka Streams in ERROR (or on its way there) never recovers by itself: /health fails so the pod is restarted. */
+    private OpsServer.Readiness liveness() {
+        KafkaStreams.State s = state;
+        return s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR
+                ? OpsServer.Readiness.notReady("Kafka Streams is " + s) : OpsServer.Readiness.ready("Kafka Streams is " + s);
     }
 
     public StreamsApp start() {

@@ -81,6 +81,35 @@ class QualityTopologyTest {
         }
     }
 
+    @Test
+    void aLabelGivenBeforeThePredictionDoesNotJudgeIt() {
+        Topics topics = Topics.defaults();
+        Metrics metrics = new Metrics();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "quality-test-2");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (ModelHolder holder = new ModelHolder();
+             TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.buildTopology(topics,
+                     new ScoringOptions(4, Duration.ofMillis(100), 10, ImageLimits.defaults()), holder, metrics,
+                     Duration.ofHours(1), Duration.ofMinutes(10)), props)) {
+            TestInputTopic<String, byte[]> predictions = driver.createInputTopic(topics.predictions().name(), new StringSerializer(), new ByteArraySerializer());
+            TestInputTopic<String, byte[]> labels = driver.createInputTopic(topics.labels().name(), new StringSerializer(), new ByteArraySerializer());
+            TestOutputTopic<String, byte[]> quality = driver.createOutputTopic(topics.quality().name(), new StringDeserializer(), new ByteArrayDeserializer());
+            // The image waited for the first model: its label (given at T0 - 5 min) came before the prediction at T0.
+            labels.pipeInput("early", ContractSerdes.label().encode(Label.newBuilder().setImageId("early").setClassIndex(0)
+                    .setTime(T0.minus(Duration.ofMinutes(5))).build()), T0.minus(Duration.ofMinutes(5)));
+            predictions.pipeInput("early", prediction("early", 1, 0), T0);
+            // A label at the very moment of the prediction still judges it.
+            predictions.pipeInput("same", prediction("same", 1, 1), T0);
+            labels.pipeInput("same", label("same", 2), T0);
+            List<Quality> out = quality.readRecordsToList().stream().map(r -> ContractSerdes.quality().decode(r.value())).toList();
+            assertEquals(1, out.size(), out.toString());
+            assertEquals(1, out.get(0).getCount());
+            assertEquals(0, out.get(0).getCorrect(), "only 'same' was judged (and it was wrong)");
+            assertTrue(metrics.render().contains("meanstream_streams_prequential_label_first_total 1\n"), metrics.render());
+        }
+    }
+
     static byte[] prediction(String id, long version, int cls) {
         return ContractSerdes.prediction().encode(Prediction.newBuilder().setImageId(id).setModelName("m").setModelVersion(version)
                 .setClassIndex(cls).setClassName("c" + cls).setConfidence(0.9f).setProbabilities(List.of(0.1f, 0.1f, 0.1f))

@@ -143,7 +143,7 @@ public final class TrainerService implements AutoCloseable {
         releaser.recoverVersions(kafka, restoredStep);
 
         this.join = new KafkaStreams(LabelJoin.buildTopology(topics, config.classNames().size(), config.maxLabelDelay()), streamsProperties());
-        this.ops = new OpsServer("0.0.0.0", config.httpPort(), metrics, this::readiness);
+        this.ops = new OpsServer("0.0.0.0", config.httpPort(), metrics, this::readiness, this::liveness);
         this.poolThread = new Thread(this::consumePool, "trainer-pool");
         this.imageThread = new Thread(this::consumeImages, "trainer-images");
         this.trainThread = new Thread(this::train, "trainer-loop");
@@ -191,6 +191,18 @@ public final class TrainerService implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(32 << 20));
         p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Integer.toString(32 << 20));
         return p;
+    }
+
+    /** Fails when the service can no longer make progress by itself (a liveness probe then restarts it). */
+    private OpsServer.Readiness liveness() {
+        KafkaStreams.State s = join.state();
+        if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR) {
+            return OpsServer.Readiness.notReady("label join is " + s);
+        }
+        if (!stopping && trainThread.getState() == Thread.State.TERMINATED) {
+            return OpsServer.Readiness.notReady("training loop died: " + state);
+        }
+        return OpsServer.Readiness.ready(state);
     }
 
     private OpsServer.Readiness readiness() {
