@@ -375,7 +375,8 @@ final class ManifestChecks {
         return problems;
     }
 
-    private static boolean subset(JsonNode small, JsonNode big) {
+    /** Every field of {@code small} has the same text in {@code big} (label selectors vs labels). */
+    static boolean subset(JsonNode small, JsonNode big) {
         var it = small.fields();
         while (it.hasNext()) {
             var e = it.next();

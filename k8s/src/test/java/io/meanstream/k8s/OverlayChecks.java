@@ -37,7 +37,7 @@ final class OverlayChecks {
         JsonNode podLabels = m.workload(app).orElseThrow().path("spec").path("template").path("metadata").path("labels");
         List<ObjectNode> policies = m.ofKind("NetworkPolicy").stream().filter(p -> {
             JsonNode sel = p.path("spec").path("podSelector").path("matchLabels");
-            return !sel.isEmpty() && subset(sel, podLabels);
+            return !sel.isEmpty() && ManifestChecks.subset(sel, podLabels);
         }).toList();
         if (policies.size() != 1) {
             return List.of(m + ": " + policies.size() + " NetworkPolicies select the " + app.name + " pods, expected 1");
@@ -279,16 +279,5 @@ final class OverlayChecks {
             problems.add(m + ": a CPU overlay asks for a GPU device or provider");
         }
         return problems;
-    }
-
-    private static boolean subset(JsonNode small, JsonNode big) {
-        var it = small.fields();
-        while (it.hasNext()) {
-            var e = it.next();
-            if (!big.path(e.getKey()).asText("\u0000").equals(e.getValue().asText())) {
-                return false;
-            }
-        }
-        return true;
     }
 }

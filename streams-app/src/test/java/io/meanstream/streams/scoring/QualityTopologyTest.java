@@ -37,13 +37,7 @@ class QualityTopologyTest {
     void countsCorrectPredictionsPerVersionAndWindowWithTheConfusionMatrix() {
         Topics topics = Topics.defaults();
         Metrics metrics = new Metrics();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "quality-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        try (ModelHolder holder = new ModelHolder();
-             TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.buildTopology(topics,
-                     new ScoringOptions(4, Duration.ofMillis(100), 10, ImageLimits.defaults()), holder, metrics,
-                     Duration.ofHours(1), Duration.ofMinutes(10)), props)) {
+        try (ModelHolder holder = new ModelHolder(); TopologyTestDriver driver = driver(topics, holder, metrics)) {
             TestInputTopic<String, byte[]> predictions = driver.createInputTopic(topics.predictions().name(), new StringSerializer(), new ByteArraySerializer());
             TestInputTopic<String, byte[]> labels = driver.createInputTopic(topics.labels().name(), new StringSerializer(), new ByteArraySerializer());
             TestOutputTopic<String, byte[]> quality = driver.createOutputTopic(topics.quality().name(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -85,13 +79,7 @@ class QualityTopologyTest {
     void aLabelGivenBeforeThePredictionDoesNotJudgeIt() {
         Topics topics = Topics.defaults();
         Metrics metrics = new Metrics();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "quality-test-2");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        try (ModelHolder holder = new ModelHolder();
-             TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.buildTopology(topics,
-                     new ScoringOptions(4, Duration.ofMillis(100), 10, ImageLimits.defaults()), holder, metrics,
-                     Duration.ofHours(1), Duration.ofMinutes(10)), props)) {
+        try (ModelHolder holder = new ModelHolder(); TopologyTestDriver driver = driver(topics, holder, metrics)) {
             TestInputTopic<String, byte[]> predictions = driver.createInputTopic(topics.predictions().name(), new StringSerializer(), new ByteArraySerializer());
             TestInputTopic<String, byte[]> labels = driver.createInputTopic(topics.labels().name(), new StringSerializer(), new ByteArraySerializer());
             TestOutputTopic<String, byte[]> quality = driver.createOutputTopic(topics.quality().name(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -108,6 +96,15 @@ class QualityTopologyTest {
             assertEquals(0, out.get(0).getCorrect(), "only 'same' was judged (and it was wrong)");
             assertTrue(metrics.render().contains("meanstream_streams_prequential_label_first_total 1\n"), metrics.render());
         }
+    }
+
+    /** The scoring topology (with quality) under test: windows of 10 minutes, labels judged within an hour. */
+    static TopologyTestDriver driver(Topics topics, ModelHolder holder, Metrics metrics) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "quality-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        return new TopologyTestDriver(ScoringTopology.buildTopology(topics, new ScoringOptions(4, Duration.ofMillis(100), 10,
+                ImageLimits.defaults()), holder, metrics, Duration.ofHours(1), Duration.ofMinutes(10)), props);
     }
 
     static byte[] prediction(String id, long version, int cls) {
