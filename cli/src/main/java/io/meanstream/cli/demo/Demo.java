@@ -167,13 +167,12 @@ public final class Demo {
                 DemoObserver.Snapshot topicsSeen = observer.snapshot();
                 FeedResult result = fed.get();
                 long labels = result != null ? result.labelsSent() : feeder.labelsSent();
-                long newestJudged = topicsSeen.quality().stream().mapToLong(q -> q.getModelVersion()).max().orElse(-1);
                 DemoObserver.Release newestRelease = topicsSeen.releases().isEmpty() ? null
                         : topicsSeen.releases().get(topicsSeen.releases().size() - 1);
                 DemoReport.Summary summary = new DemoReport.Summary(elapsed / 60_000.0, options.labelsPerClass(), options.rate(),
                         feeder.imagesSent(), labels, topicsSeen.predictions(), topicsSeen.releases().size(),
                         newestRelease == null ? -1 : newestRelease.version(), newestRelease == null ? -1 : newestRelease.trainerStep(),
-                        topicsSeen.lastWindowAccuracy(), newestJudged < 0 ? Double.NaN : topicsSeen.accuracyOf(newestJudged),
+                        topicsSeen.lastWindowAccuracy(), topicsSeen.overallAccuracy(),
                         topicsSeen.judged(), testAccuracy, topicsSeen.deadLetters(), topicsSeen.deadLettersByReason(), trainer.steps(),
                         interrupted);
                 DemoReport.writeQuietly(options.reportDir(), start, topicsSeen, summary, out);

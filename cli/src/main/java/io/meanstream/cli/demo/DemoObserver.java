@@ -55,6 +55,12 @@ final class DemoObserver implements Runnable, AutoCloseable {
             return count == 0 ? Double.NaN : (double) correct / count;
         }
 
+        /** Accuracy over every judged prediction of the run, all versions (NaN when none). */
+        double overallAccuracy() {
+            long count = judged();
+            return count == 0 ? Double.NaN : (double) quality.stream().mapToLong(Quality::getCorrect).sum() / count;
+        }
+
         long judged() {
             return quality.stream().mapToLong(Quality::getCount).sum();
         }

@@ -36,8 +36,8 @@ final class DemoView {
         lines.add(String.format(Locale.ROOT, "  predictions   %,d (%s)", t.predictions(), perVersion(t.predictionsPerVersion())));
         lines.add(t.judged() == 0
                 ? "  quality       no prediction judged by a label yet"
-                : String.format(Locale.ROOT, "  quality       prequential accuracy: last window %s, newest judged version %s; %,d predictions judged",
-                num(t.lastWindowAccuracy(), 3), newestJudged(t), t.judged()));
+                : String.format(Locale.ROOT, "  quality       prequential accuracy: whole run %s, last window %s, newest judged version %s; %,d predictions judged",
+                num(t.overallAccuracy(), 3), num(t.lastWindowAccuracy(), 3), newestJudged(t), t.judged()));
         lines.add(String.format(Locale.ROOT, "  dead letters  %,d%s", t.deadLetters(),
                 t.deadLettersByReason().isEmpty() ? "" : " " + t.deadLettersByReason()));
         return lines;

@@ -42,6 +42,7 @@ class DemoViewAndReportTest {
         assertEquals(16.0 / 30, s.accuracyOf(1), 1e-12);
         assertEquals(0.8, s.lastWindowAccuracy(), 1e-12, "newest window, newest version in it");
         assertEquals(2, s.newestVersion());
+        assertEquals(24.0 / 40, s.overallAccuracy(), 1e-12);
         assertTrue(Double.isNaN(s.accuracyOf(7)));
     }
 
@@ -55,7 +56,7 @@ class DemoViewAndReportTest {
         assertTrue(all.contains("step 320") && all.contains("class loss 0.812") && all.contains("consistency 0.0123"), all);
         assertTrue(all.contains("newest v2 (step 300, holdout accuracy 0.700), streams-app serving v2"), all);
         assertTrue(all.contains("1,500 (v1: 1,000, v2: 500)"), all);
-        assertTrue(all.contains("last window 0.800") && all.contains("v2 0.800"), all);
+        assertTrue(all.contains("whole run 0.600") && all.contains("last window 0.800") && all.contains("v2 0.800"), all);
         assertTrue(all.contains("dead letters  3"), all);
     }
 
@@ -81,8 +82,8 @@ class DemoViewAndReportTest {
         assertEquals(960, png.getWidth());
         assertEquals(540, png.getHeight());
         JsonNode json = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
-        for (String field : List.of("images", "labels", "predictions", "modelsReleased", "finalPrequentialAccuracy", "finalTestAccuracy",
-                "deadLetters")) {
+        for (String field : List.of("images", "labels", "predictions", "modelsReleased", "finalPrequentialAccuracy",
+                "overallPrequentialAccuracy", "finalTestAccuracy", "deadLetters")) {
             assertTrue(json.has(field), field + " in " + json);
         }
         assertEquals(0.7123, json.get("finalTestAccuracy").asDouble(), 1e-12);
