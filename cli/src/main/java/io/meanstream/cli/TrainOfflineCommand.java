@@ -100,6 +100,9 @@ final class TrainOfflineCommand implements Callable<Integer> {
     @Option(names = "--input-noise", description = "Std of the Gaussian input noise (on normalised inputs).")
     Float inputNoise;
 
+    @Option(names = "--cutout", description = "Cutout: erase a random square of this many pixels per side (0: off).")
+    Integer cutout;
+
     @Option(names = "--dropout", description = "Dropout rate after each pooling.")
     Float dropout;
 
@@ -199,6 +202,7 @@ final class TrainOfflineCommand implements Callable<Integer> {
         if (translate != null) b.translatePixels(translate);
         if (hflip != null) b.horizontalFlip(hflip);
         if (inputNoise != null) b.inputNoiseStd(inputNoise);
+        if (cutout != null) b.cutoutPixels(cutout);
         if (dropout != null) b.dropout(dropout);
         if (width != null) b.widthFactor(width);
         return b.build();

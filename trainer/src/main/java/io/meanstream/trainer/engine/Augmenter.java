@@ -20,18 +20,25 @@ public final class Augmenter {
     private final int translate;
     private final boolean flip;
     private final float noiseStd;
+    private final int cutout;
     private final float[] padValue;
 
     /** @param padValue per channel, the normalised value of a black pixel: (0 - mean[c]) / std[c] */
     public Augmenter(int translatePixels, boolean horizontalFlip, float inputNoiseStd, float[] padValue) {
+        this(translatePixels, horizontalFlip, inputNoiseStd, 0, padValue);
+    }
+
+    /** With cutout: a random {@code cutoutPixels} x {@code cutoutPixels} square per image erased to black. */
+    public Augmenter(int translatePixels, boolean horizontalFlip, float inputNoiseStd, int cutoutPixels, float[] padValue) {
         this.translate = translatePixels;
         this.flip = horizontalFlip;
         this.noiseStd = inputNoiseStd;
+        this.cutout = cutoutPixels;
         this.padValue = padValue.clone();
     }
 
     public boolean isIdentity() {
-        return translate == 0 && !flip && noiseStd == 0;
+        return translate == 0 && !flip && noiseStd == 0 && cutout == 0;
     }
 
     /** A freshly perturbed copy of the batch x (N, C, H, W); x itself is not modified. */
@@ -61,6 +68,19 @@ public final class Augmenter {
             NDArray inCols = manager.arange(w).toType(DataType.FLOAT32, false).reshape(1, 1, w);
             NDArray colShiftT = source.eq(inCols).toType(DataType.FLOAT32, false).transpose(0, 2, 1).reshape(n, 1, w, w);
             out = rowShift.matMul(out.sub(pad)).matMul(colShiftT).add(pad);
+        }
+        if (cutout > 0) {
+            // The square's top-left corner ranges over [-(cutout-1), size-1] so that every pixel is erased
+            // equally often, squares at the border being clipped (as in DeVries & Taylor's cutout).
+            NDArray pad = manager.create(padValue).reshape(1, padValue.length, 1, 1);
+            NDArray top = manager.randomInteger(1 - cutout, h, new Shape(n, 1, 1, 1), DataType.INT64).toType(DataType.FLOAT32, false);
+            NDArray left = manager.randomInteger(1 - cutout, w, new Shape(n, 1, 1, 1), DataType.INT64).toType(DataType.FLOAT32, false);
+            NDArray rows = manager.arange(h).toType(DataType.FLOAT32, false).reshape(1, 1, h, 1);
+            NDArray cols = manager.arange(w).toType(DataType.FLOAT32, false).reshape(1, 1, 1, w);
+            NDArray inRows = rows.gte(top).logicalAnd(rows.lt(top.add(cutout))).toType(DataType.FLOAT32, false);
+            NDArray inCols = cols.gte(left).logicalAnd(cols.lt(left.add(cutout))).toType(DataType.FLOAT32, false);
+            NDArray erased = inRows.mul(inCols); // (n, 1, h, w): 1 inside the square
+            out = out.mul(erased.neg().add(1)).add(erased.mul(pad));
         }
         if (noiseStd > 0) {
             out = out.add(manager.randomNormal(0f, noiseStd, shape, DataType.FLOAT32));

@@ -28,6 +28,7 @@ public record MeanTeacherConfig(
         int translatePixels,
         boolean horizontalFlip,
         float inputNoiseStd,
+        int cutoutPixels,
         float dropout,
         int widthFactor,
         long seed) {
@@ -52,6 +53,7 @@ public record MeanTeacherConfig(
         require(learningRate > 0, "learningRate must be > 0");
         require(translatePixels >= 0, "translatePixels must be >= 0");
         require(inputNoiseStd >= 0, "inputNoiseStd must be >= 0");
+        require(cutoutPixels >= 0, "cutoutPixels must be >= 0");
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
         require(!(lrSchedule == LrSchedule.COSINE && totalSteps <= 0), "a cosine schedule needs totalSteps > 0");
     }
@@ -102,6 +104,7 @@ public record MeanTeacherConfig(
         m.put("translatePixels", translatePixels);
         m.put("horizontalFlip", horizontalFlip);
         m.put("inputNoiseStd", inputNoiseStd);
+        m.put("cutoutPixels", cutoutPixels);
         m.put("dropout", dropout);
         m.put("widthFactor", widthFactor);
         m.put("seed", seed);
@@ -129,6 +132,7 @@ public record MeanTeacherConfig(
         private int translatePixels = 2;
         private boolean horizontalFlip = true;
         private float inputNoiseStd = 0.15f;
+        private int cutoutPixels;
         private float dropout = 0.3f;
         private int widthFactor = 24;
         private long seed = 1;
@@ -156,6 +160,7 @@ public record MeanTeacherConfig(
             translatePixels = c.translatePixels;
             horizontalFlip = c.horizontalFlip;
             inputNoiseStd = c.inputNoiseStd;
+            cutoutPixels = c.cutoutPixels;
             dropout = c.dropout;
             widthFactor = c.widthFactor;
             seed = c.seed;
@@ -180,6 +185,7 @@ public record MeanTeacherConfig(
         public Builder translatePixels(int v) { translatePixels = v; return this; }
         public Builder horizontalFlip(boolean v) { horizontalFlip = v; return this; }
         public Builder inputNoiseStd(float v) { inputNoiseStd = v; return this; }
+        public Builder cutoutPixels(int v) { cutoutPixels = v; return this; }
         public Builder dropout(float v) { dropout = v; return this; }
         public Builder widthFactor(int v) { widthFactor = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
@@ -188,7 +194,7 @@ public record MeanTeacherConfig(
             return new MeanTeacherConfig(mode, batchSize, labeledBatchSize, consistencyType, consistencyWeight,
                     consistencyRampupSteps, emaDecay, twoHeads, logitDistanceCost, optimizer, learningRate, momentum,
                     weightDecay, lrWarmupSteps, lrSchedule, totalSteps, translatePixels, horizontalFlip, inputNoiseStd,
-                    dropout, widthFactor, seed);
+                    cutoutPixels, dropout, widthFactor, seed);
         }
     }
 }

@@ -91,7 +91,8 @@ public final class MeanTeacherEngine implements AutoCloseable {
         this.optimizer = config.optimizer() == MeanTeacherConfig.OptimizerType.ADAM
                 ? new Adam(studentModel.getNDManager(), config.weightDecay())
                 : new NesterovSgd(studentModel.getNDManager(), config.momentum(), config.weightDecay());
-        this.augmenter = new Augmenter(config.translatePixels(), config.horizontalFlip(), config.inputNoiseStd(), padValue);
+        this.augmenter = new Augmenter(config.translatePixels(), config.horizontalFlip(), config.inputNoiseStd(), config.cutoutPixels(),
+                padValue);
     }
 
     public MeanTeacherConfig config() {

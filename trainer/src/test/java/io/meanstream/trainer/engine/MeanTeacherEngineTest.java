@@ -272,4 +272,38 @@ class MeanTeacherEngineTest {
             assertEquals(DataType.FLOAT32, noisy.getDataType());
         }
     }
+
+    @Test
+    void cutoutErasesOneSquarePerImageToBlack() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.ones(new Shape(200, 1, 12, 12)).mul(2f);
+            float[] out = new Augmenter(0, false, 0f, 4, PAD).apply(x).toFloatArray();
+            int full = 0;
+            long[] erasedAt = new long[144];
+            for (int b = 0; b < 200; b++) {
+                int minR = 99, maxR = -1, minC = 99, maxC = -1, erased = 0;
+                for (int i = 0; i < 144; i++) {
+                    float v = out[b * 144 + i];
+                    if (v < 0) {
+                        assertEquals(-0.8f, v, 1e-6, "erased to the black value");
+                        erased++;
+                        erasedAt[i]++;
+                        minR = Math.min(minR, i / 12);
+                        maxR = Math.max(maxR, i / 12);
+                        minC = Math.min(minC, i % 12);
+                        maxC = Math.max(maxC, i % 12);
+                    } else {
+                        assertEquals(2f, v, 1e-6, "outside the square the image is untouched");
+                    }
+                }
+                assertTrue(erased >= 1 && erased <= 16, "one square of at most 4x4: " + erased);
+                assertEquals((maxR - minR + 1) * (maxC - minC + 1), erased, "the erased pixels form a rectangle");
+                if (erased == 16) {
+                    full++;
+                }
+            }
+            assertTrue(full > 50, "most squares lie fully inside: " + full);
+            assertTrue(erasedAt[0] > 0 && erasedAt[143] > 0, "corners can be erased too");
+        }
+    }
 }
