@@ -7,7 +7,6 @@ import io.meanstream.kafka.local.LocalKafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,22 +33,23 @@ final class KafkaCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LocalKafkaBroker broker = LocalKafkaBroker.builder().dataDir(dataDir).port(port).controllerPort(controllerPort)
                 .build().start(Duration.ofSeconds(120));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.err.println("meanstream kafka: shutting down cleanly...");
-            broker.close();
-            stopped.countDown();
-        }, "kafka-shutdown"));
-        if (!noTopics) {
-            try (Admin admin = Admin.create(KafkaClientConfig.ofBootstrap(broker.bootstrapServers()).admin("meanstream-kafka"))) {
-                TopicBootstrapper.Report report = new TopicBootstrapper(admin).ensure(Topics.fromEnv().all());
-                System.out.println("topics: created " + report.created() + ", existing " + report.existing()
-                        + (report.consistent() ? "" : ", MISMATCHES " + report.mismatches()));
+        try {
+            if (!noTopics) {
+                try (Admin admin = Admin.create(KafkaClientConfig.ofBootstrap(broker.bootstrapServers()).admin("meanstream-kafka"))) {
+                    TopicBootstrapper.Report report = new TopicBootstrapper(admin).ensure(Topics.fromEnv().all());
+                    System.out.println("topics: created " + report.created() + ", existing " + report.existing()
+                            + (report.consistent() ? "" : ", MISMATCHES " + report.mismatches()));
+                }
             }
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
         }
         System.out.println("Kafka is running on " + broker.bootstrapServers() + " (data: " + broker.dataDir() + "). Ctrl-C stops it.");
         System.out.flush();
-        stopped.await();
-        return 0;
+        return Services.runUntilStopped("kafka", () -> {
+            System.err.println("meanstream kafka: shutting down cleanly...");
+            broker.close();
+        });
     }
 }

@@ -1,14 +1,10 @@
 package io.meanstream.cli;
 
-import io.meanstream.config.Settings;
-import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.Topics;
 import io.meanstream.streams.service.StreamsApp;
 import io.meanstream.streams.service.StreamsAppSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,8 +15,6 @@ import picocli.CommandLine.Option;
                 "--config FILE. Stops cleanly on SIGTERM."})
 final class StreamsAppCommand implements Callable<Integer> {
 
-    private static final Logger log = LoggerFactory.getLogger(StreamsAppCommand.class);
-
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with streams-app settings (environment variables win).")
     Path configFile;
 
@@ -29,10 +23,7 @@ final class StreamsAppCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = Settings.resolve(StreamsAppSettings.all(), System.getenv(), configFile);
-        KafkaClientConfig kafka = KafkaClientConfig.resolve(bootstrap, null);
-        log.info("streams-app settings:\n{}  kafka: {}", settings.describe(), kafka);
-        StreamsApp app = new StreamsApp(settings, kafka, Topics.fromEnv()).start();
-        return Services.runUntilStopped("streams-app", app);
+        return Services.run("streams-app", StreamsAppSettings.all(), configFile, bootstrap,
+                (settings, kafka) -> new StreamsApp(settings, kafka, Topics.fromEnv()).start());
     }
 }

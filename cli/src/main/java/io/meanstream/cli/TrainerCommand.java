@@ -1,15 +1,11 @@
 package io.meanstream.cli;
 
-import io.meanstream.config.Settings;
-import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.Topics;
 import io.meanstream.trainer.service.TrainerConfig;
 import io.meanstream.trainer.service.TrainerService;
 import io.meanstream.trainer.service.TrainerSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,8 +16,6 @@ import picocli.CommandLine.Option;
                 "variables or --config FILE (see README, Trainer configuration). Stops cleanly on SIGTERM."})
 final class TrainerCommand implements Callable<Integer> {
 
-    private static final Logger log = LoggerFactory.getLogger(TrainerCommand.class);
-
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with trainer settings (environment variables win).")
     Path configFile;
 
@@ -30,11 +24,9 @@ final class TrainerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = Settings.resolve(TrainerSettings.all(), System.getenv(), configFile);
-        KafkaClientConfig kafka = KafkaClientConfig.resolve(bootstrap, null);
-        PyTorchThreads.configure(settings.get(TrainerSettings.THREADS));
-        log.info("trainer settings:\n{}  kafka: {}", settings.describe(), kafka);
-        TrainerService service = new TrainerService(TrainerConfig.from(settings), kafka, Topics.fromEnv()).start();
-        return Services.runUntilStopped("trainer", service);
+        return Services.run("trainer", TrainerSettings.all(), configFile, bootstrap, (settings, kafka) -> {
+            PyTorchThreads.configure(settings.get(TrainerSettings.THREADS));
+            return new TrainerService(TrainerConfig.from(settings), kafka, Topics.fromEnv()).start();
+        });
     }
 }

@@ -95,9 +95,17 @@ public final class Settings {
     public static String markdownTable(List<Setting<?>> settings) {
         StringBuilder out = new StringBuilder("| variable | default | meaning |\n|---|---|---|\n");
         for (Setting<?> s : settings) {
-            out.append("| `").append(s.env()).append("` | ").append(s.defaultValue() == null ? "(none)" : "`" + s.defaultValue() + "`")
-                    .append(" | ").append(s.description()).append(" |\n");
+            out.append(markdownRowStart(s)).append(' ').append(s.description()).append(" |\n");
         }
         return out.toString();
+    }
+
+    /** The settings whose table row (variable and default, as {@link #markdownTable} writes them) is missing from {@code markdown}. */
+    public static List<String> undocumented(List<Setting<?>> settings, String markdown) {
+        return settings.stream().map(Settings::markdownRowStart).filter(row -> !markdown.contains(row)).toList();
+    }
+
+    private static String markdownRowStart(Setting<?> s) {
+        return "| `" + s.env() + "` | " + (s.defaultValue() == null ? "(none)" : "`" + s.defaultValue() + "`") + " |";
     }
 }

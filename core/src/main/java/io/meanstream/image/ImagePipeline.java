@@ -1,5 +1,7 @@
 package io.meanstream.image;
 
+import io.meanstream.schema.Image;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -48,5 +50,26 @@ public final class ImagePipeline {
     public void decodeToChw(ImageEncoding encoding, byte[] data, int declaredWidth, int declaredHeight,
             int declaredChannels, float[] dest, int offset) {
         normaliser.toChw(decoder.decode(encoding, data, declaredWidth, declaredHeight, declaredChannels), dest, offset);
+    }
+
+    /** Decodes and normalises an {@link Image} record (its declared encoding and size) into a new CHW tensor. */
+    public float[] decodeToChw(Image image) {
+        return decodeToChw(encoding(image), bytes(image.getData()), image.getWidth(), image.getHeight(), image.getChannels());
+    }
+
+    /** As {@link #decodeToChw(Image)}, writing into {@code dest} at {@code offset} (a batch tensor). */
+    public void decodeToChw(Image image, float[] dest, int offset) {
+        decodeToChw(encoding(image), bytes(image.getData()), image.getWidth(), image.getHeight(), image.getChannels(), dest, offset);
+    }
+
+    /** The contract's encoding enum and the library's have the same constants. */
+    private static ImageEncoding encoding(Image image) {
+        return ImageEncoding.valueOf(image.getEncoding().name());
+    }
+
+    private static byte[] bytes(ByteBuffer data) {
+        byte[] out = new byte[data.remaining()];
+        data.duplicate().get(out);
+        return out;
     }
 }

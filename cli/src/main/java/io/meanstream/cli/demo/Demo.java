@@ -9,7 +9,6 @@ import io.meanstream.cli.StopSignals;
 import io.meanstream.cli.feed.DelayRange;
 import io.meanstream.cli.feed.FashionMnistSource;
 import io.meanstream.cli.feed.FeedOptions;
-import io.meanstream.cli.feed.FeedResult;
 import io.meanstream.cli.feed.Feeder;
 import io.meanstream.config.Settings;
 import io.meanstream.data.FashionMnist;
@@ -124,13 +123,12 @@ public final class Demo {
                 out.printf("4/5 streaming %,d Fashion-MNIST training images at %.0f/s with %d labels per class (delay %s); Ctrl-C stops%n",
                         planned, options.rate(), options.labelsPerClass(), options.labelDelay());
                 Feeder feeder = new Feeder(kafka, topics, new PrintStream(OutputStream.nullOutputStream()));
-                AtomicReference<FeedResult> fed = new AtomicReference<>();
                 AtomicReference<Exception> feedFailure = new AtomicReference<>();
                 Thread feeding = new Thread(() -> {
                     try {
-                        fed.set(feeder.feed(new FashionMnistSource(train, FashionMnist.Split.TRAIN, ImageEncoding.PNG),
+                        feeder.feed(new FashionMnistSource(train, FashionMnist.Split.TRAIN, ImageEncoding.PNG),
                                 new FeedOptions(planned, options.rate(), options.seed(), true, options.labelsPerClass(), null,
-                                        options.labelDelay(), false, true)));
+                                        options.labelDelay(), false, true));
                     } catch (Exception e) {
                         feedFailure.set(e);
                     }
@@ -165,12 +163,10 @@ public final class Demo {
                     testAccuracy = TestSetEvaluation.accuracy(newest, test, done -> bar.update(done, "model v" + newest.getVersion()));
                 }
                 DemoObserver.Snapshot topicsSeen = observer.snapshot();
-                FeedResult result = fed.get();
-                long labels = result != null ? result.labelsSent() : feeder.labelsSent();
                 DemoObserver.Release newestRelease = topicsSeen.releases().isEmpty() ? null
                         : topicsSeen.releases().get(topicsSeen.releases().size() - 1);
                 DemoReport.Summary summary = new DemoReport.Summary(elapsed / 60_000.0, options.labelsPerClass(), options.rate(),
-                        feeder.imagesSent(), labels, topicsSeen.predictions(), topicsSeen.releases().size(),
+                        feeder.imagesSent(), feeder.labelsSent(), topicsSeen.predictions(), topicsSeen.releases().size(),
                         newestRelease == null ? -1 : newestRelease.version(), newestRelease == null ? -1 : newestRelease.trainerStep(),
                         topicsSeen.lastWindowAccuracy(), topicsSeen.overallAccuracy(),
                         topicsSeen.judged(), testAccuracy, topicsSeen.deadLetters(), topicsSeen.deadLettersByReason(), trainer.steps(),
@@ -195,7 +191,7 @@ public final class Demo {
         Metrics m = trainer.metrics();
         return new DemoStatus(elapsed, planned, feeder.imagesSent(), feeder.labelsSent(), labelsPlanned, trainer.steps(),
                 m.value("trainer_class_loss"), m.value("trainer_consistency_loss"), m.value("trainer_consistency_weight"),
-                (long) m.value("trainer_labeled_pool_size"), (long) m.value("trainer_holdout_size"), trainer.releasedVersion(),
+                (long) m.value("trainer_labeled_pool_size"), (long) m.value("trainer_holdout_size"),
                 app.modelVersion(), observer.snapshot());
     }
 

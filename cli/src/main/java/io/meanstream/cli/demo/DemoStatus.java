@@ -6,5 +6,5 @@ package io.meanstream.cli.demo;
  */
 record DemoStatus(long elapsedMillis, long plannedMillis, long imagesSent, long labelsSent, long labelsPlanned,
                   long trainerStep, double classLoss, double consistencyLoss, double consistencyWeight, long labeledPool,
-                  long holdout, long trainerReleasedVersion, long servingVersion, DemoObserver.Snapshot topics) {
+                  long holdout, long servingVersion, DemoObserver.Snapshot topics) {
 }

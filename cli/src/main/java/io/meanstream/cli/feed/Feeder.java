@@ -78,7 +78,8 @@ public final class Feeder {
         Map<String, Integer> labels = new HashMap<>();
         PriorityQueue<PendingLabel> pending = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos(), b.dueNanos()));
         long start = System.nanoTime();
-        int imageCount = 0;
+        imagesSent.set(0); // the live counters are per feed
+        labelsSent.set(0);
         ProgressBar bar = new ProgressBar(progress, "images", plan.size());
 
         try (Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("meanstream-feeder"),
@@ -101,7 +102,6 @@ public final class Feeder {
                 byte[] value = topics.images().valueSerde().serializer().serialize(topics.images().name(), image);
                 producer.send(new ProducerRecord<>(topics.images().name(), image.getId(), value), callback(failure));
                 bytes.addAndGet(value.length);
-                imageCount++;
                 imagesSent.incrementAndGet();
                 if (plan.labeled().get(k) && !options.labelsFirst()) {
                     long due = System.nanoTime() + options.labelDelay().draw(delays).toNanos();
@@ -128,7 +128,7 @@ public final class Feeder {
                 labelsPerClass[dropped.classIndex()]--;
             }
         }
-        return new FeedResult(imageCount, labels.size(), bytes.get(), labelsPerClass, Map.copyOf(labels),
+        return new FeedResult((int) imagesSent.get(), labels.size(), bytes.get(), labelsPerClass, Map.copyOf(labels),
                 Duration.ofNanos(System.nanoTime() - start));
     }
 

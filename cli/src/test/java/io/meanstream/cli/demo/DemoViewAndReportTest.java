@@ -48,7 +48,7 @@ class DemoViewAndReportTest {
 
     @Test
     void viewShowsEveryPartOfThePipeline() {
-        List<String> lines = DemoView.render(new DemoStatus(150_000, 600_000, 7_500, 40, 200, 320, 0.81234, 0.01234, 12.5, 36, 4, 2, 2,
+        List<String> lines = DemoView.render(new DemoStatus(150_000, 600_000, 7_500, 40, 200, 320, 0.81234, 0.01234, 12.5, 36, 4, 2,
                 snapshot()));
         String all = String.join("\n", lines);
         assertTrue(lines.get(0).contains(" 25%") && lines.get(0).contains("2:30 / 10:00"), lines.get(0));
@@ -63,7 +63,7 @@ class DemoViewAndReportTest {
     @Test
     void viewBeforeAnything() {
         String all = String.join("\n", DemoView.render(new DemoStatus(1000, 600_000, 50, 0, 200, 0, Double.NaN, Double.NaN, Double.NaN, 0, 0,
-                0, -1, new DemoObserver.Snapshot(0, Map.of(), List.of(), List.of(), 0, Map.of(), 0))));
+                -1, new DemoObserver.Snapshot(0, Map.of(), List.of(), List.of(), 0, Map.of(), 0))));
         assertTrue(all.contains("waiting for labels") && all.contains("none released yet") && all.contains("no model yet"), all);
     }
 

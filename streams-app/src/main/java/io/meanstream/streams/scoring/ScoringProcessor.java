@@ -1,7 +1,6 @@
 package io.meanstream.streams.scoring;
 
 import io.meanstream.image.ImageDecodingException;
-import io.meanstream.image.ImageEncoding;
 import io.meanstream.image.ImageLimits;
 import io.meanstream.image.ImagePipeline;
 import io.meanstream.kafka.DeadLetters;
@@ -16,7 +15,6 @@ import io.meanstream.serde.AvroSerde;
 import io.meanstream.serde.ContractSerdes;
 import io.meanstream.serde.MalformedRecordException;
 import io.meanstream.streams.model.ModelHolder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,9 +167,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             Image image = entry.getValue().image();
             try {
                 // Decoded with the served model's input spec, by the same library the trainer uses.
-                float[] chw = pipe.decodeToChw(ImageEncoding.valueOf(image.getEncoding().name()), bytes(image.getData()),
-                        image.getWidth(), image.getHeight(), image.getChannels());
-                System.arraycopy(chw, 0, x, batch.size() * size, size);
+                pipe.decodeToChw(image, x, batch.size() * size);
                 batch.add(p);
                 images.add(image);
             } catch (ImageDecodingException e) {
@@ -216,12 +212,6 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         DeadLetter d = DeadLetters.of(SERVICE, stage, type, message, topic, partition, offset, keyBytes, value);
         context.forward(new Record<Object, Object>(keyBytes, d, context.currentSystemTimeMs()), DEAD_LETTERS);
         deadLetters.inc();
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
     }
 
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.meanstream.image.ImageDecodingException;
-import io.meanstream.image.ImageEncoding;
 import io.meanstream.image.ImageLimits;
 import io.meanstream.image.ImagePipeline;
 import io.meanstream.kafka.DeadLetters;
@@ -26,7 +25,6 @@ import io.meanstream.trainer.model.NetworkSpec;
 import io.meanstream.trainer.stream.HoldoutSplit;
 import io.meanstream.trainer.stream.LabeledPool;
 import io.meanstream.trainer.stream.UnlabeledBuffer;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -234,7 +232,7 @@ public final class TrainerService implements AutoCloseable {
                     }
                     try {
                         LabeledImage li = topics.labeledImages().valueSerde().deserializer().deserialize(r.topic(), r.value());
-                        float[] chw = decode(li.getImage());
+                        float[] chw = pipeline.decodeToChw(li.getImage());
                         pool.put(li.getImageId(), chw, li.getLabel().getClassIndex());
                         restored++;
                     } catch (MalformedRecordException e) {
@@ -281,7 +279,7 @@ public final class TrainerService implements AutoCloseable {
                     try {
                         Image image = topics.images().valueSerde().deserializer().deserialize(r.topic(), r.value());
                         if (image != null) {
-                            buffer.add(decode(image), r.partition(), r.offset());
+                            buffer.add(pipeline.decodeToChw(image), r.partition(), r.offset());
                         }
                     } catch (MalformedRecordException e) {
                         deadLetter("read-image", e.errorType(), e.getMessage(), r.topic(), r.partition(), r.offset(), r.key(), r.value());
@@ -305,13 +303,6 @@ public final class TrainerService implements AutoCloseable {
         return imageLag;
     }
 
-    private float[] decode(Image image) {
-        ByteBuffer data = image.getData();
-        byte[] bytes = new byte[data.remaining()];
-        data.duplicate().get(bytes);
-        return pipeline.decodeToChw(ImageEncoding.valueOf(image.getEncoding().name()), bytes, image.getWidth(), image.getHeight(),
-                image.getChannels());
-    }
 
     private void deadLetter(String stage, String type, String message, String topic, int partition, long offset, String key, byte[] value) {
         DeadLetter d = DeadLetters.of(SERVICE, stage, type, message, topic, partition, offset,
