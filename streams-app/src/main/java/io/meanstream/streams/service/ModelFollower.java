@@ -10,7 +10,10 @@ import io.meanstream.streams.model.ModelLoader;
 import io.meanstream.streams.model.ModelRefusedException;
 import io.meanstream.streams.model.ModelSelection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -21,9 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the models topic from the beginning (it is compacted and small): every release the
- * {@link ModelSelection} wants is loaded, verified and warmed up off the scoring path, then swapped in. A
- * release that fails is refused, logged and counted, and the current model keeps serving.
+ * Follows the models topic from the beginning (it is compacted and small). At start it reads up to the end
+ * first and loads only the release to serve (the newest wanted one; an older one if that is refused), not
+ * every version in history; after that, every release the {@link ModelSelection} wants is loaded, verified
+ * and warmed up off the scoring path, then swapped in. A release that fails is refused, logged and counted,
+ * and the current model keeps serving.
  */
 final class ModelFollower implements Runnable, AutoCloseable {
 
@@ -56,9 +61,13 @@ final class ModelFollower implements Runnable, AutoCloseable {
                     .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            catchUp(partitions);
             while (!stopping) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    handle(r);
+                    ModelRelease release = parse(r);
+                    if (selection.wants(release, holder.version())) {
+                        load(release);
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -70,26 +79,48 @@ final class ModelFollower implements Runnable, AutoCloseable {
         }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> r) {
-        ModelRelease release;
+    /** Reads the history up to the current end, then serves the newest wanted release that loads. */
+    private void catchUp(List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        List<ModelRelease> wanted = new ArrayList<>();
+        while (!stopping && partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                ModelRelease release = parse(r);
+                if (selection.wants(release, -1)) {
+                    wanted.add(release);
+                }
+            }
+        }
+        wanted.sort(Comparator.comparingLong(ModelRelease::getVersion).reversed());
+        for (ModelRelease release : wanted) {
+            if (load(release)) {
+                return;
+            }
+        }
+    }
+
+    /** The release in {@code r}, or null (counted as refused) when it does not parse. */
+    private ModelRelease parse(ConsumerRecord<String, byte[]> r) {
         try {
-            release = topics.models().valueSerde().deserializer().deserialize(r.topic(), r.value());
+            return topics.models().valueSerde().deserializer().deserialize(r.topic(), r.value());
         } catch (RuntimeException e) {
             refused.inc();
             log.warn("unreadable model release at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-            return;
+            return null;
         }
-        if (!selection.wants(release, holder.version())) {
-            return;
-        }
+    }
+
+    private boolean load(ModelRelease release) {
         try {
             OnnxScorer scorer = loader.load(release);
             holder.swap(scorer);
             swaps.inc();
             log.info("now serving {} v{} (trainer step {})", release.getName(), release.getVersion(), release.getTrainerStep());
+            return true;
         } catch (ModelRefusedException e) {
             refused.inc();
             log.warn("refused model release: {}", e.getMessage());
+            return false;
         }
     }
 

@@ -236,11 +236,11 @@ public final class TrainerService implements AutoCloseable {
                         pool.put(li.getImageId(), chw, li.getLabel().getClassIndex());
                         restored++;
                     } catch (MalformedRecordException e) {
-                        deadLetter("read-labeled-image", e.errorType(), e.getMessage(), r.topic(), r.partition(), r.offset(), r.key(), r.value());
+                        deadLetter("read-labeled-image", e.errorType(), e.getMessage(), r);
                     } catch (ImageDecodingException e) {
-                        deadLetter("decode-labeled-image", e.reason().name(), e.getMessage(), r.topic(), r.partition(), r.offset(), r.key(), r.value());
+                        deadLetter("decode-labeled-image", e.reason().name(), e.getMessage(), r);
                     } catch (IllegalArgumentException e) {
-                        deadLetter("read-labeled-image", "UNKNOWN_CLASS", e.getMessage(), r.topic(), r.partition(), r.offset(), r.key(), r.value());
+                        deadLetter("read-labeled-image", "UNKNOWN_CLASS", e.getMessage(), r);
                     }
                 }
                 if (!poolCaughtUp && partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))) {
@@ -282,9 +282,9 @@ public final class TrainerService implements AutoCloseable {
                             buffer.add(pipeline.decodeToChw(image), r.partition(), r.offset());
                         }
                     } catch (MalformedRecordException e) {
-                        deadLetter("read-image", e.errorType(), e.getMessage(), r.topic(), r.partition(), r.offset(), r.key(), r.value());
+                        deadLetter("read-image", e.errorType(), e.getMessage(), r);
                     } catch (ImageDecodingException e) {
-                        deadLetter("decode-image", e.reason().name(), e.getMessage(), r.topic(), r.partition(), r.offset(), r.key(), r.value());
+                        deadLetter("decode-image", e.reason().name(), e.getMessage(), r);
                     }
                     imagePositions.put(r.partition(), r.offset() + 1); // after the buffer has it (see checkpoint())
                 }
@@ -303,19 +303,17 @@ public final class TrainerService implements AutoCloseable {
         return imageLag;
     }
 
-
-    private void deadLetter(String stage, String type, String message, String topic, int partition, long offset, String key, byte[] value) {
-        DeadLetter d = DeadLetters.of(SERVICE, stage, type, message, topic, partition, offset,
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    private void deadLetter(String stage, String type, String message, ConsumerRecord<String, byte[]> r) {
+        byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
+        DeadLetter d = DeadLetters.of(SERVICE, stage, type, message, r.topic(), r.partition(), r.offset(), key, r.value());
         byte[] bytes = topics.deadLetters().valueSerde().serializer().serialize(topics.deadLetters().name(), d);
-        producer.send(new ProducerRecord<>(topics.deadLetters().name(), key == null ? null : key.getBytes(StandardCharsets.UTF_8), bytes),
-                (meta, e) -> {
-                    if (e != null) {
-                        log.error("cannot write a dead letter for {}-{}@{}: {}", topic, partition, offset, e.toString());
-                    }
-                });
+        producer.send(new ProducerRecord<>(topics.deadLetters().name(), key, bytes), (meta, e) -> {
+            if (e != null) {
+                log.error("cannot write a dead letter for {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            }
+        });
         deadLettersTotal.inc();
-        log.warn("dead letter from {}-{}@{} at {}: {} {}", topic, partition, offset, stage, type, message);
+        log.warn("dead letter from {}-{}@{} at {}: {} {}", r.topic(), r.partition(), r.offset(), stage, type, message);
     }
 
     // ---------------------------------------------------------------- training
