@@ -1,6 +1,7 @@
 package io.meanstream.streams.service;
 
 import io.meanstream.kafka.KafkaClientConfig;
+import io.meanstream.kafka.TopicHistory;
 import io.meanstream.kafka.Topics;
 import io.meanstream.onnx.OnnxScorer;
 import io.meanstream.ops.Metrics;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -57,11 +57,7 @@ final class ModelFollower implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.models().name()).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            catchUp(partitions);
+            catchUp(TopicHistory.assignFromBeginning(consumer, topics.models().name()));
             while (!stopping) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     ModelRelease release = parse(r);
@@ -81,16 +77,13 @@ final class ModelFollower implements Runnable, AutoCloseable {
 
     /** Reads the history up to the current end, then serves the newest wanted release that loads. */
     private void catchUp(List<TopicPartition> partitions) {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         List<ModelRelease> wanted = new ArrayList<>();
-        while (!stopping && partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                ModelRelease release = parse(r);
-                if (selection.wants(release, -1)) {
-                    wanted.add(release);
-                }
+        TopicHistory.readToEnd(consumer, partitions, Duration.ofDays(365), () -> stopping, r -> {
+            ModelRelease release = parse(r);
+            if (selection.wants(release, -1)) {
+                wanted.add(release);
             }
-        }
+        });
         wanted.sort(Comparator.comparingLong(ModelRelease::getVersion).reversed());
         for (ModelRelease release : wanted) {
             if (load(release)) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.meanstream.kafka.KafkaClientConfig;
+import io.meanstream.kafka.TopicHistory;
 import io.meanstream.kafka.Topics;
 import io.meanstream.onnx.ModelProvenance;
 import io.meanstream.onnx.OnnxModelException;
@@ -33,7 +34,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -83,25 +83,18 @@ final class Releaser {
     void recoverVersions(KafkaClientConfig kafka, long step) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.consumer(null, "meanstream-trainer-versions"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.models().name()).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    try {
-                        ModelRelease m = topics.models().valueSerde().deserializer().deserialize(r.topic(), r.value());
-                        if (m != null && m.getName().equals(config.modelName()) && m.getVersion() > releasedVersion) {
-                            releasedVersion = m.getVersion();
-                            releasedAccuracy = m.getMetrics().getOrDefault("holdoutAccuracy", Double.NaN);
-                        }
-                    } catch (RuntimeException e) {
-                        log.warn("unreadable record on {} at {}: {}", r.topic(), r.offset(), e.getMessage());
+            List<TopicPartition> partitions = TopicHistory.assignFromBeginning(consumer, topics.models().name());
+            TopicHistory.readToEnd(consumer, partitions, Duration.ofSeconds(60), () -> false, r -> {
+                try {
+                    ModelRelease m = topics.models().valueSerde().deserializer().deserialize(r.topic(), r.value());
+                    if (m != null && m.getName().equals(config.modelName()) && m.getVersion() > releasedVersion) {
+                        releasedVersion = m.getVersion();
+                        releasedAccuracy = m.getMetrics().getOrDefault("holdoutAccuracy", Double.NaN);
                     }
+                } catch (RuntimeException e) {
+                    log.warn("unreadable record on {} at {}: {}", r.topic(), r.offset(), e.getMessage());
                 }
-            }
+            });
         }
         versionGauge.set(releasedVersion);
         accuracyGauge.set(releasedAccuracy);

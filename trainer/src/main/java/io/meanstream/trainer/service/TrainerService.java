@@ -10,6 +10,7 @@ import io.meanstream.image.ImagePipeline;
 import io.meanstream.kafka.DeadLetters;
 import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicBootstrapper;
+import io.meanstream.kafka.TopicHistory;
 import io.meanstream.kafka.Topics;
 import io.meanstream.ops.Metrics;
 import io.meanstream.ops.OpsServer;
@@ -218,10 +219,7 @@ public final class TrainerService implements AutoCloseable {
     private void consumePool() {
         Map<String, Object> props = kafka.consumer(null, "meanstream-trainer-pool");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.labeledImages().name()).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            List<TopicPartition> partitions = TopicHistory.assignFromBeginning(consumer, topics.labeledImages().name());
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             long restored = 0;
             while (!stopping) {
