@@ -103,6 +103,10 @@ final class TrainOfflineCommand implements Callable<Integer> {
     @Option(names = "--cutout", description = "Cutout: erase a random square of this many pixels per side (0: off).")
     Integer cutout;
 
+    @Option(names = "--weak-teacher-input", negatable = true,
+            description = "The teacher sees translation/flip only; cutout and Gaussian noise perturb the student's copy alone.")
+    Boolean weakTeacherInput;
+
     @Option(names = "--dropout", description = "Dropout rate after each pooling.")
     Float dropout;
 
@@ -203,6 +207,7 @@ final class TrainOfflineCommand implements Callable<Integer> {
         if (hflip != null) b.horizontalFlip(hflip);
         if (inputNoise != null) b.inputNoiseStd(inputNoise);
         if (cutout != null) b.cutoutPixels(cutout);
+        if (weakTeacherInput != null) b.weakTeacherInput(weakTeacherInput);
         if (dropout != null) b.dropout(dropout);
         if (width != null) b.widthFactor(width);
         return b.build();

@@ -29,6 +29,7 @@ public record MeanTeacherConfig(
         boolean horizontalFlip,
         float inputNoiseStd,
         int cutoutPixels,
+        boolean weakTeacherInput,
         float dropout,
         int widthFactor,
         long seed) {
@@ -105,6 +106,7 @@ public record MeanTeacherConfig(
         m.put("horizontalFlip", horizontalFlip);
         m.put("inputNoiseStd", inputNoiseStd);
         m.put("cutoutPixels", cutoutPixels);
+        m.put("weakTeacherInput", weakTeacherInput);
         m.put("dropout", dropout);
         m.put("widthFactor", widthFactor);
         m.put("seed", seed);
@@ -133,6 +135,7 @@ public record MeanTeacherConfig(
         private boolean horizontalFlip = true;
         private float inputNoiseStd = 0.15f;
         private int cutoutPixels;
+        private boolean weakTeacherInput;
         private float dropout = 0.3f;
         private int widthFactor = 24;
         private long seed = 1;
@@ -161,6 +164,7 @@ public record MeanTeacherConfig(
             horizontalFlip = c.horizontalFlip;
             inputNoiseStd = c.inputNoiseStd;
             cutoutPixels = c.cutoutPixels;
+            weakTeacherInput = c.weakTeacherInput;
             dropout = c.dropout;
             widthFactor = c.widthFactor;
             seed = c.seed;
@@ -186,6 +190,7 @@ public record MeanTeacherConfig(
         public Builder horizontalFlip(boolean v) { horizontalFlip = v; return this; }
         public Builder inputNoiseStd(float v) { inputNoiseStd = v; return this; }
         public Builder cutoutPixels(int v) { cutoutPixels = v; return this; }
+        public Builder weakTeacherInput(boolean v) { weakTeacherInput = v; return this; }
         public Builder dropout(float v) { dropout = v; return this; }
         public Builder widthFactor(int v) { widthFactor = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
@@ -194,7 +199,7 @@ public record MeanTeacherConfig(
             return new MeanTeacherConfig(mode, batchSize, labeledBatchSize, consistencyType, consistencyWeight,
                     consistencyRampupSteps, emaDecay, twoHeads, logitDistanceCost, optimizer, learningRate, momentum,
                     weightDecay, lrWarmupSteps, lrSchedule, totalSteps, translatePixels, horizontalFlip, inputNoiseStd,
-                    cutoutPixels, dropout, widthFactor, seed);
+                    cutoutPixels, weakTeacherInput, dropout, widthFactor, seed);
         }
     }
 }

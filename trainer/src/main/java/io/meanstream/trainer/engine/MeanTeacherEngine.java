@@ -56,6 +56,7 @@ public final class MeanTeacherEngine implements AutoCloseable {
     private final List<Parameter> teacherTrainable = new ArrayList<>();
     private final ParameterOptimizer optimizer;
     private final Augmenter augmenter;
+    private final Augmenter teacherAugmenter;
     private long step;
 
     /**
@@ -93,6 +94,10 @@ public final class MeanTeacherEngine implements AutoCloseable {
                 : new NesterovSgd(studentModel.getNDManager(), config.momentum(), config.weightDecay());
         this.augmenter = new Augmenter(config.translatePixels(), config.horizontalFlip(), config.inputNoiseStd(), config.cutoutPixels(),
                 padValue);
+        // Weak teacher input: the teacher's targets come from translated/flipped images only, the student must
+        // match them under the full perturbation (cutout, Gaussian noise) too.
+        this.teacherAugmenter = config.weakTeacherInput()
+                ? new Augmenter(config.translatePixels(), config.horizontalFlip(), 0f, 0, padValue) : augmenter;
     }
 
     public MeanTeacherConfig config() {
@@ -147,7 +152,7 @@ public final class MeanTeacherEngine implements AutoCloseable {
             // The teacher's forward also maintains its BatchNorm running statistics, so it runs in supervised
             // mode too (its output is then unused): otherwise the EMA teacher would be evaluated with the
             // statistics of its random initialisation.
-            NDArray teacherInput = augmenter.apply(batch.images());
+            NDArray teacherInput = teacherAugmenter.apply(batch.images());
             NDArray teacherLogits = teacher.forward(teacherStore, new NDList(teacherInput), true).get(0).stopGradient();
 
             NDArray classLoss;

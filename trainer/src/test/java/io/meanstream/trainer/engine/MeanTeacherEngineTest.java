@@ -89,6 +89,25 @@ class MeanTeacherEngineTest {
         }
     }
 
+    /** The first BatchNorm layer's running variance of the teacher after one step: a function of its input only. */
+    static float[] teacherInputStatistics(MeanTeacherConfig config) {
+        try (MeanTeacherEngine engine = new MeanTeacherEngine(config, SMALL, PAD, Device.cpu());
+             NDManager m = engine.newManager()) {
+            engine.step(batch(m, 1));
+            return trainable(engine.teacher(), false).get(1).getArray().toFloatArray();
+        }
+    }
+
+    @Test
+    void weakTeacherInputKeepsNoiseAndCutoutOffTheTeacher() {
+        MeanTeacherConfig.Builder base = config().translatePixels(0).horizontalFlip(false);
+        float[] clean = teacherInputStatistics(base.inputNoiseStd(0f).cutoutPixels(0).build());
+        float[] weak = teacherInputStatistics(base.inputNoiseStd(2f).cutoutPixels(4).weakTeacherInput(true).build());
+        float[] same = teacherInputStatistics(base.inputNoiseStd(2f).cutoutPixels(4).weakTeacherInput(false).build());
+        assertArrayEquals(clean, weak, 1e-6f, "with weak teacher input the teacher saw the clean batch");
+        assertFalse(java.util.Arrays.equals(clean, same), "without it the teacher sees the noisy, cut-out copy");
+    }
+
     @Test
     void teacherKeepsItsOwnBatchNormStatistics() {
         try (MeanTeacherEngine engine = new MeanTeacherEngine(config().build(), SMALL, PAD, Device.cpu());
