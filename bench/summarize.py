@@ -17,6 +17,12 @@ def main(paths):
                     c = r.get("config", {})
                     variant = r["mode"] if r["mode"] == "supervised" else \
                         f'{r["mode"]} {c.get("consistencyType", "?")} w={c.get("consistencyWeight", "?")} ema={c.get("emaDecay", "?")}'
+                    if r["mode"] != "supervised" and c.get("twoHeads"):
+                        variant += f' two-heads ld={c.get("logitDistanceCost")}'
+                    if c.get("cutoutPixels"):
+                        variant += f' cutout={c["cutoutPixels"]}'
+                    if c.get("weakTeacherInput"):
+                        variant += ' weak-teacher-input'
                     groups[(r["labelsPerClass"], variant, r["steps"])].append(r)
     print("| labels | mode | steps | seeds | teacher acc. mean ± std (min..max) | student acc. mean ± std | samples/s | ms/step | peak RSS MiB |")
     print("|---|---|---|---|---|---|---|---|---|")
