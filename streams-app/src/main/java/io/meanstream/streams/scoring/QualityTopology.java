@@ -44,7 +44,7 @@ public final class QualityTopology {
     }
 
     /** A prediction and the true class given by its label. */
-    record Judged(Prediction prediction, int trueClass, Instant labelTime) {
+    record Judged(Verdictable prediction, int trueClass, Instant labelTime) {
     }
 
     public static void addTo(StreamsBuilder builder, Topics topics, Duration maxLabelDelay, Duration window, Metrics metrics) {
@@ -58,9 +58,9 @@ public final class QualityTopology {
         Metrics.Counter labelFirst = metrics.counter("streams_prequential_label_first_total",
                 "Prediction-label pairs left out because the label was given before the prediction (it may have been trained on)");
 
-        KStream<String, Prediction> predictions = builder
+        KStream<String, Verdictable> predictions = builder
                 .stream(topics.predictions().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("quality-predictions"))
-                .flatMapValues(v -> parse(predictionSerde, v), Named.as("parse-prediction"));
+                .flatMapValues(v -> parse(predictionSerde, v).stream().map(Verdictable::of).toList(), Named.as("parse-prediction"));
         KStream<String, Label> labels = builder
                 .stream(topics.labels().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("quality-labels"))
                 .flatMapValues(v -> parse(labelSerde, v), Named.as("parse-quality-label"));
@@ -68,16 +68,16 @@ public final class QualityTopology {
         predictions
                 .join(labels, (p, l) -> new Judged(p, l.getClassIndex(), l.getTime()),
                         JoinWindows.ofTimeDifferenceAndGrace(maxLabelDelay, Duration.ofMinutes(1)),
-                        StreamJoined.with(Serdes.String(), predictionSerde, labelSerde).withName("judge").withStoreName("judge"))
-                .filter((k, j) -> j.trueClass() >= 0 && j.trueClass() < j.prediction().getProbabilities().size(), Named.as("known-class"))
+                        StreamJoined.with(Serdes.String(), Verdictable.serde(), labelSerde).withName("judge").withStoreName("judge"))
+                .filter((k, j) -> j.trueClass() >= 0 && j.trueClass() < j.prediction().numClasses(), Named.as("known-class"))
                 .filter((k, j) -> {
-                    boolean after = !j.labelTime().isBefore(j.prediction().getScoredTime());
+                    boolean after = !j.labelTime().isBefore(j.prediction().scoredTime());
                     if (!after) {
                         labelFirst.inc();
                     }
                     return after;
                 }, Named.as("test-then-train"))
-                .selectKey((k, j) -> j.prediction().getModelName() + "@" + j.prediction().getModelVersion(), Named.as("by-version"))
+                .selectKey((k, j) -> j.prediction().modelName() + "@" + j.prediction().modelVersion(), Named.as("by-version"))
                 .mapValues(j -> verdict(j), Named.as("verdict"))
                 .groupByKey(Grouped.with("by-version", Serdes.String(), qualitySerde))
                 .windowedBy(TimeWindows.ofSizeAndGrace(window, maxLabelDelay))
@@ -102,14 +102,14 @@ public final class QualityTopology {
 
     /** One judged prediction as a one-count Quality. */
     private static Quality verdict(Judged j) {
-        int k = j.prediction().getProbabilities().size();
+        int k = j.prediction().numClasses();
         List<Long> confusion = new ArrayList<>(k * k);
         for (int i = 0; i < k * k; i++) {
             confusion.add(0L);
         }
-        confusion.set(j.trueClass() * k + j.prediction().getClassIndex(), 1L);
-        boolean right = j.trueClass() == j.prediction().getClassIndex();
-        return Quality.newBuilder().setModelName(j.prediction().getModelName()).setModelVersion(j.prediction().getModelVersion())
+        confusion.set(j.trueClass() * k + j.prediction().classIndex(), 1L);
+        boolean right = j.trueClass() == j.prediction().classIndex();
+        return Quality.newBuilder().setModelName(j.prediction().modelName()).setModelVersion(j.prediction().modelVersion())
                 .setWindowStart(Instant.EPOCH).setWindowEnd(Instant.EPOCH).setCount(1).setCorrect(right ? 1 : 0)
                 .setAccuracy(right ? 1.0 : 0.0).setNumClasses(k).setConfusion(confusion).build();
     }

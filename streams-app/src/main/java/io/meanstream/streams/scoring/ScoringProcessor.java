@@ -23,26 +23,32 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Scores images in micro-batches with the served model. Every accepted image is first written to a
- * changelogged store of pending images and only deleted when its prediction is forwarded, in the same
- * exactly-once transaction; so a crash or rebalance never loses an image, and images that arrive before any
- * model wait there (up to a bound) until the first model is loaded. A batch is scored when it is full or
- * when the oldest pending image has waited {@code maxWait} (wall-clock punctuation). Bad records become dead
- * letters; nothing stops the processor.
+ * Scores images in micro-batches with the served model. A batch is scored when it is full, when its oldest
+ * image has waited {@code maxWait} (wall-clock punctuation), or when the task commits, whichever comes first:
+ * the batch lives in memory, and the {@link CommitHook} scores and forwards it at the start of every commit,
+ * in the same exactly-once transaction as the input offsets, so no committed image is ever left unscored.
+ * Images that arrive before any model is loaded cannot be scored at the commit; they wait in a changelogged
+ * store (up to a bound) that survives crashes and rebalances, and are scored when the first model arrives.
+ * Bad records become dead letters; nothing stops the processor.
  */
 final class ScoringProcessor implements Processor<String, byte[], Object, Object> {
 
     static final String STORE = "pending-images";
+    static final String COMMIT_HOOK = "score-at-commit";
     static final String PREDICTIONS = "predictions-sink";
     static final String DEAD_LETTERS = "dead-letters-sink";
     static final String SERVICE = "streams-app";
@@ -51,8 +57,12 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     private final ModelHolder models;
     private final AvroSerde<Image> imageSerde = ContractSerdes.image();
     private final ImageLimits limits;
-    /** Pending images in arrival order, parsed once; mirrors the store, which is only read back after a restore. */
-    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    /** Images waiting for the first model, in arrival order, parsed once; mirrors the store, read back only after a restore. */
+    private final Map<String, Pending> waiting = new LinkedHashMap<>();
+    /** Images accepted while a model is served, not yet scored; in memory only, scored at the latest at the next commit. */
+    private final List<Pending> batch = new ArrayList<>();
+    /** Wall-clock time the oldest image of {@link #batch} arrived. */
+    private long batchStartedMs;
     private final Metrics.Histogram scoringSeconds;
     private final Metrics.Histogram batchSizes;
     private final Metrics.Histogram endToEndSeconds;
@@ -60,6 +70,9 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     private final Metrics.Counter deadLetters;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
+    /** The context as Kafka Streams' internal type, to forward from the commit hook; null where it is not one. */
+    private InternalProcessorContext<Object, Object> internal;
+    private ProcessorNode<?, ?, ?, ?> node;
     private ImagePipeline pipeline;
     private long pipelineVersion = -1;
 
@@ -88,10 +101,24 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 PendingCodec codec = PendingCodec.decode(kv.value);
-                pending.put(kv.key, new Pending(codec, imageSerde.deserialize(codec.topic(), codec.value())));
+                waiting.put(kv.key, new Pending(codec, imageSerde.deserialize(codec.topic(), codec.value())));
             }
         }
-        context.schedule(options.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flush(false));
+        if (context instanceof InternalProcessorContext<Object, Object> ipc) {
+            internal = ipc;
+            node = ipc.currentNode(); // this processor's node: Kafka Streams sets it while initialising each node
+            CommitHook hook = context.getStateStore(COMMIT_HOOK);
+            hook.onCommit(this::scoreBeforeCommit);
+        }
+        // Checked twice per wait, and a batch is scored only once its oldest image has waited maxWait: scoring
+        // every batch at each tick degenerates when a tick's scoring takes longer than the tick (Kafka Streams
+        // then processes one record per task between ticks, and every ORT call scores one image).
+        Duration tick = options.maxWait().dividedBy(2).compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : options.maxWait().dividedBy(2);
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (!waiting.isEmpty() || (!batch.isEmpty() && now - batchStartedMs >= options.maxWait().toMillis())) {
+                flush();
+            }
+        });
     }
 
     @Override
@@ -114,32 +141,80 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             return;
         }
         PendingCodec p = new PendingCodec(meta.topic(), meta.partition(), meta.offset(), record.timestamp(), record.key(), value);
-        if (pending.size() >= options.maxPending()) {
-            deadLetter("await-model", "NO_MODEL", "no model is loaded and " + pending.size() + " images already wait",
-                    meta.topic(), meta.partition(), meta.offset(), record.key(), value);
+        if (internal != null && waiting.isEmpty() && models.version() >= 0) {
+            if (batch.isEmpty()) {
+                batchStartedMs = context.currentSystemTimeMs();
+            }
+            batch.add(new Pending(p, image)); // the common case: in memory until scored, at the latest at the commit
+            if (batch.size() >= options.batchSize()) {
+                flush();
+            }
             return;
         }
-        store.put(p.storeKey(), p.encode());
-        pending.put(p.storeKey(), new Pending(p, image));
-        if (pending.size() >= options.batchSize()) {
-            flush(true);
-        }
+        awaitModel(new Pending(p, image));
     }
 
-    /** Scores pending images with the current model; with {@code fullOnly}, only complete batches. */
-    private void flush(boolean fullOnly) {
-        if (pending.isEmpty()) {
+    /** Keeps an image that cannot be scored now in the changelogged store, bounded by {@code maxPending}. */
+    private void awaitModel(Pending p) {
+        PendingCodec c = p.codec();
+        if (waiting.size() >= options.maxPending()) {
+            deadLetter("await-model", "NO_MODEL", "no model is loaded and " + waiting.size() + " images already wait",
+                    c.topic(), c.partition(), c.offset(), c.key(), c.value());
+            return;
+        }
+        store.put(c.storeKey(), c.encode());
+        waiting.put(c.storeKey(), p);
+    }
+
+    /** Scores the images waiting for a model (if one is loaded now), then the in-memory batch. */
+    private void flush() {
+        if (waiting.isEmpty() && batch.isEmpty()) {
             return;
         }
         try (ModelHolder.Lease lease = models.acquire()) {
             if (lease == null) {
-                return; // no model yet: the images keep waiting in the store
+                return; // no model yet: the waiting images stay in the store; the batch is empty (see process)
             }
             OnnxScorer scorer = lease.scorer();
             ImagePipeline pipe = pipelineFor(scorer.provenance());
-            while (!pending.isEmpty() && (!fullOnly || pending.size() >= options.batchSize())) {
-                scoreBatch(scorer, pipe);
+            while (!waiting.isEmpty()) {
+                List<Pending> next = new ArrayList<>(Math.min(options.batchSize(), waiting.size()));
+                Iterator<Map.Entry<String, Pending>> it = waiting.entrySet().iterator();
+                while (it.hasNext() && next.size() < options.batchSize()) {
+                    Map.Entry<String, Pending> entry = it.next();
+                    it.remove();
+                    store.delete(entry.getKey()); // in the same transaction as the prediction
+                    next.add(entry.getValue());
+                }
+                scoreBatch(scorer, pipe, next);
             }
+            for (int from = 0; from < batch.size(); from += options.batchSize()) {
+                scoreBatch(scorer, pipe, batch.subList(from, Math.min(batch.size(), from + options.batchSize())));
+            }
+            batch.clear();
+        }
+    }
+
+    /**
+     * Called by the {@link CommitHook} at the start of each commit of this task: nothing in memory may outlive
+     * it. Kafka Streams calls it outside of {@code process} and punctuation, so this processor's node and a
+     * record context are set around the forwards, the way its own caching stores forward at a commit.
+     */
+    private void scoreBeforeCommit() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
+        internal.setCurrentNode(node);
+        try {
+            flush();
+            if (!batch.isEmpty()) { // the model went away: keep the images durably instead
+                List<Pending> unscored = new ArrayList<>(batch);
+                batch.clear();
+                unscored.forEach(this::awaitModel);
+            }
+        } finally {
+            internal.setCurrentNode(previousNode);
         }
     }
 
@@ -151,25 +226,19 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         return pipeline;
     }
 
-    private void scoreBatch(OnnxScorer scorer, ImagePipeline pipe) {
+    private void scoreBatch(OnnxScorer scorer, ImagePipeline pipe, List<Pending> items) {
         ModelProvenance model = scorer.provenance();
         int size = model.input().channels() * model.input().height() * model.input().width();
-        int capacity = Math.min(options.batchSize(), pending.size());
-        List<PendingCodec> batch = new ArrayList<>(capacity);
-        List<Image> images = new ArrayList<>(capacity);
-        float[] x = new float[capacity * size];
-        Iterator<Map.Entry<String, Pending>> it = pending.entrySet().iterator();
-        while (it.hasNext() && batch.size() < capacity) {
-            Map.Entry<String, Pending> entry = it.next();
-            it.remove();
-            store.delete(entry.getKey());
-            PendingCodec p = entry.getValue().codec();
-            Image image = entry.getValue().image();
+        List<PendingCodec> batch = new ArrayList<>(items.size());
+        List<Image> images = new ArrayList<>(items.size());
+        float[] x = new float[items.size() * size];
+        for (Pending item : items) {
+            PendingCodec p = item.codec();
             try {
                 // Decoded with the served model's input spec, by the same library the trainer uses.
-                pipe.decodeToChw(image, x, batch.size() * size);
+                pipe.decodeToChw(item.image(), x, batch.size() * size);
                 batch.add(p);
-                images.add(image);
+                images.add(item.image());
             } catch (ImageDecodingException e) {
                 deadLetter("decode-image", e.reason().name(), e.getMessage(), p.topic(), p.partition(), p.offset(), p.key(), p.value());
             }
@@ -190,6 +259,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         scoringSeconds.observe((System.nanoTime() - start) / 1e9);
         batchSizes.observe(batch.size());
         Instant scoredAt = Instant.now();
+        ProcessorRecordContext previousRecord = internal == null ? null : internal.recordContext();
         for (int i = 0; i < batch.size(); i++) {
             Image image = images.get(i);
             int best = scores.argMax(i);
@@ -201,8 +271,16 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
                     .setModelVersion(model.version()).setClassIndex(best).setClassName(model.classNames().get(best))
                     .setConfidence(scores.probability(i, best)).setProbabilities(probabilities).setImageTime(image.getEventTime())
                     .setScoredTime(scoredAt).build();
-            context.forward(new Record<Object, Object>(image.getId(), prediction, batch.get(i).timestamp()), PREDICTIONS);
+            PendingCodec source = batch.get(i);
+            if (internal != null) { // the prediction's record context is its image's, also when forwarded at a commit
+                internal.setRecordContext(new ProcessorRecordContext(source.timestamp(), source.offset(), source.partition(),
+                        source.topic(), new RecordHeaders()));
+            }
+            context.forward(new Record<Object, Object>(image.getId(), prediction, source.timestamp()), PREDICTIONS);
             endToEndSeconds.observe(Math.max(0, Duration.between(image.getEventTime(), scoredAt).toNanos() / 1e9));
+        }
+        if (internal != null) {
+            internal.setRecordContext(previousRecord);
         }
         scored.add(batch.size());
     }

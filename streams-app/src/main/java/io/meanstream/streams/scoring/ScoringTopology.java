@@ -30,8 +30,8 @@ public final class ScoringTopology {
         Topology topology = builder.build();
         topology.addSource("images", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.images().name());
         topology.addProcessor("score", () -> new ScoringProcessor(options, models, metrics), "images");
-        // Not cached: a cached store was measured (docs/benchmarks.md, third session) with a slightly better
-        // throughput but a far worse latency; uncached until that is understood.
+        // Only images waiting for the first model are written here; scored ones never touch it (see CommitHook).
+        topology.addStateStore(CommitHook.builder(ScoringProcessor.COMMIT_HOOK), "score");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScoringProcessor.STORE),
                 Serdes.String(), Serdes.ByteArray()), "score");
         topology.addSink(ScoringProcessor.PREDICTIONS, topics.predictions().name(), (Serializer) Serdes.String().serializer(),

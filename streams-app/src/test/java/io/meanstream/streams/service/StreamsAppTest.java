@@ -91,6 +91,11 @@ class StreamsAppTest {
                         "meanstream_streams_batch_size_count", "meanstream_streams_end_to_end_seconds_count")) {
                     assertTrue(metrics.contains(name), name + " not in /metrics:\n" + metrics);
                 }
+                // The 50 images were waiting when the app started, so they were polled together: micro-batches
+                // of several images per ONNX Runtime call, not one call per image.
+                double images = metric(metrics, "meanstream_streams_batch_size_sum");
+                double batches = metric(metrics, "meanstream_streams_batch_size_count");
+                assertTrue(images >= 70 && images / batches > 2, images + " images in " + batches + " batches");
             }
             send(producer, topics, test, 70, 10);
             try (StreamsApp again = new StreamsApp(settings, kafka, topics).start()) {
@@ -155,6 +160,11 @@ class StreamsAppTest {
             }
             return out;
         }
+    }
+
+    static double metric(String exposition, String name) {
+        return exposition.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " not in /metrics"));
     }
 
     static String http(int port, String path) throws Exception {

@@ -1,0 +1,127 @@
+package io.meanstream.streams.scoring;
+
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+
+/**
+ * A state store that holds no data and runs a callback when its task commits, before the task's output is
+ * flushed and its input offsets are committed.
+ *
+ * <p>Why: the scoring processor batches images in memory for one ONNX Runtime call, and an image whose
+ * offset is committed while it is still in that batch would be lost on a crash. Kafka Streams has no
+ * pre-commit callback for processors, so the processor used to copy every image to a changelogged store and
+ * delete it again once scored (two extra broker writes and two RocksDB writes per image, the largest part of
+ * its per-image cost). Kafka Streams flushes the caches of a task's stores at the start of every commit
+ * ({@code StreamTask.prepareCommit} -> {@code ProcessorStateManager.flushCache}), inside the transaction under
+ * exactly-once and before the offsets; its own record caches forward their records downstream at exactly that
+ * point. Registering as a {@link CachedStateStore} gives the processor the same hook: it scores what it holds
+ * and forwards the predictions there, so nothing buffered outlives a commit. This uses an internal interface
+ * of Kafka Streams (pinned to one version in the build); {@code ScoringTopologyTest} and the end-to-end tests
+ * fail if the hook stops being called.
+ */
+final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
+
+    private final String name;
+    private Runnable beforeCommit = () -> { };
+    private boolean open;
+
+    CommitHook(String name) {
+        this.name = name;
+    }
+
+    /** Runs {@code callback} on the stream thread at the start of each commit of this store's task. */
+    void onCommit(Runnable callback) {
+        this.beforeCommit = Objects.requireNonNull(callback);
+    }
+
+    @Override
+    public void flushCache() {
+        beforeCommit.run();
+    }
+
+    @Override
+    public boolean setFlushListener(CacheFlushListener<Object, Object> listener, boolean sendOldValues) {
+        return false;
+    }
+
+    @Override
+    public void clearCache() {
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        context.register(root, (key, value) -> { }); // nothing to restore; registering is what gets the hook called
+        open = true;
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        beforeCommit = () -> { };
+    }
+
+    @Override
+    public boolean persistent() {
+        return false;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Builds one hook per task; it has no changelog and no cache of its own. */
+    static StoreBuilder<CommitHook> builder(String name) {
+        return new StoreBuilder<>() {
+            @Override
+            public StoreBuilder<CommitHook> withCachingEnabled() {
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<CommitHook> withCachingDisabled() {
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<CommitHook> withLoggingEnabled(Map<String, String> config) {
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<CommitHook> withLoggingDisabled() {
+                return this;
+            }
+
+            @Override
+            public CommitHook build() {
+                return new CommitHook(name);
+            }
+
+            @Override
+            public Map<String, String> logConfig() {
+                return Map.of();
+            }
+
+            @Override
+            public boolean loggingEnabled() {
+                return false;
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+        };
+    }
+}
