@@ -35,6 +35,14 @@ final class BenchStreamsCommand implements Callable<Integer> {
     @Option(names = "--backlog", defaultValue = "20000", description = "Images for the throughput run (default: ${DEFAULT-VALUE}).")
     int backlog;
 
+    @Option(names = "--warm-up", defaultValue = "20000",
+            description = "Images sent through the app first and not measured, so the JIT compiler has done its work (default: ${DEFAULT-VALUE}).")
+    int warmUp;
+
+    @Option(names = "--load-warm-up", defaultValue = "15",
+            description = "Seconds of each steady load sent before its latency is counted (default: ${DEFAULT-VALUE}).")
+    int loadWarmUp;
+
     @Option(names = "--seconds", defaultValue = "20", description = "Length of each latency run (default: ${DEFAULT-VALUE}).")
     int seconds;
 
@@ -52,7 +60,7 @@ final class BenchStreamsCommand implements Callable<Integer> {
         byte[] onnx = model != null ? Files.readAllBytes(model) : defaultModel();
         LabeledImages test = data.load(FashionMnist.Split.TEST);
         Path work = Files.createTempDirectory("meanstream-bench-");
-        StreamsBenchmark.Result result = new StreamsBenchmark(System.err).run(onnx, test, backlog, seconds, batch, work);
+        StreamsBenchmark.Result result = new StreamsBenchmark(System.err).run(onnx, test, warmUp, loadWarmUp, backlog, seconds, batch, work);
         Files.createDirectories(outDir);
         Path report = outDir.resolve("streams-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result.values());

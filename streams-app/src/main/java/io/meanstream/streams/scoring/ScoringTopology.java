@@ -27,7 +27,16 @@ public final class ScoringTopology {
                                          Duration maxLabelDelay, Duration qualityWindow) {
         StreamsBuilder builder = new StreamsBuilder();
         QualityTopology.addTo(builder, topics, maxLabelDelay, qualityWindow, metrics);
-        Topology topology = builder.build();
+        return addScoring(builder.build(), topics, options, models, metrics);
+    }
+
+    /** Scoring alone, without the live quality (for deployments without labels, and to measure its cost). */
+    public static Topology buildScoringOnly(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics) {
+        return addScoring(new Topology(), topics, options, models, metrics);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Topology addScoring(Topology topology, Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics) {
         topology.addSource("images", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.images().name());
         topology.addProcessor("score", () -> new ScoringProcessor(options, models, metrics), "images");
         // Only images waiting for the first model are written here; scored ones never touch it (see CommitHook).

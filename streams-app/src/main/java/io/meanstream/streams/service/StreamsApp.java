@@ -48,8 +48,10 @@ public final class StreamsApp implements AutoCloseable {
         });
         ScoringOptions options = new ScoringOptions(s.get(StreamsAppSettings.BATCH_SIZE), s.get(StreamsAppSettings.BATCH_WAIT),
                 s.get(StreamsAppSettings.MAX_PENDING), ImageLimits.defaults());
-        this.streams = new KafkaStreams(ScoringTopology.buildTopology(topics, options, holder, metrics,
-                s.get(StreamsAppSettings.QUALITY_MAX_LABEL_DELAY), s.get(StreamsAppSettings.QUALITY_WINDOW)), properties(s, kafka));
+        this.streams = new KafkaStreams(s.get(StreamsAppSettings.QUALITY)
+                ? ScoringTopology.buildTopology(topics, options, holder, metrics, s.get(StreamsAppSettings.QUALITY_MAX_LABEL_DELAY),
+                        s.get(StreamsAppSettings.QUALITY_WINDOW))
+                : ScoringTopology.buildScoringOnly(topics, options, holder, metrics), properties(s, kafka));
         streams.setStateListener((now, before) -> {
             state = now;
             log.info("Kafka Streams {} -> {}", before, now);

@@ -27,6 +27,8 @@ public final class StreamsAppSettings {
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration("MEANSTREAM_STREAMS_COMMIT_INTERVAL", "100ms",
             "Kafka Streams commit interval: under exactly-once, predictions become visible at commits (latency vs throughput)");
     public static final Setting<String> STATE_DIR = Setting.string("MEANSTREAM_STREAMS_STATE_DIR", "data/streams-app", "Kafka Streams state directory");
+    public static final Setting<Boolean> QUALITY = Setting.bool("MEANSTREAM_STREAMS_QUALITY", true,
+            "Live prequential quality (join of predictions with later labels); false leaves it out of the topology");
     public static final Setting<Duration> QUALITY_MAX_LABEL_DELAY = Setting.duration("MEANSTREAM_STREAMS_QUALITY_MAX_LABEL_DELAY", "24h",
             "A label judges a prediction at most this far apart in time");
     public static final Setting<Duration> QUALITY_WINDOW = Setting.duration("MEANSTREAM_STREAMS_QUALITY_WINDOW", "1m",
@@ -35,6 +37,6 @@ public final class StreamsAppSettings {
 
     public static List<Setting<?>> all() {
         return List.of(MODEL_NAME, MODEL_VERSION, APPLICATION_ID, BATCH_SIZE, BATCH_WAIT, MAX_PENDING, PROVIDER, ORT_THREADS,
-                STREAM_THREADS, GUARANTEE, COMMIT_INTERVAL, STATE_DIR, QUALITY_MAX_LABEL_DELAY, QUALITY_WINDOW, HTTP_PORT);
+                STREAM_THREADS, GUARANTEE, COMMIT_INTERVAL, STATE_DIR, QUALITY, QUALITY_MAX_LABEL_DELAY, QUALITY_WINDOW, HTTP_PORT);
     }
 }
