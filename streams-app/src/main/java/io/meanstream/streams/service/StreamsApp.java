@@ -14,6 +14,7 @@ import io.meanstream.streams.model.ModelSelection;
 import io.meanstream.streams.scoring.ScoringOptions;
 import io.meanstream.streams.scoring.ScoringTopology;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
@@ -65,7 +66,7 @@ public final class StreamsApp implements AutoCloseable {
         ops.handle("/predict", new PredictHandler(holder));
     }
 
-    private static Properties properties(Settings s, KafkaClientConfig kafka) {
+    static Properties properties(Settings s, KafkaClientConfig kafka) {
         Properties p = new Properties();
         p.putAll(kafka.properties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.get(StreamsAppSettings.APPLICATION_ID));
@@ -79,7 +80,27 @@ public final class StreamsApp implements AutoCloseable {
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ContinueOnRecordTooLarge.class.getName());
         p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(32 << 20));
         p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Integer.toString(32 << 20));
+        // Defaults measured in docs/benchmarks.md (fourth session); MEANSTREAM_KAFKA_* settings override them.
+        // Fetch up to 10 ms worth of images at a time: at a steady rate the consumer otherwise returns a few
+        // images per poll, and Kafka Streams' per-iteration work (task selection, punctuation and commit checks,
+        // metrics) then costs more CPU per image than the scoring.
+        clientDefault(p, false, "fetch.min.bytes", "65536");
+        clientDefault(p, false, "fetch.max.wait.ms", "10");
+        if (StreamsConfig.AT_LEAST_ONCE.equals(s.get(StreamsAppSettings.GUARANTEE))) {
+            // Without transactions nothing waits for a commit, so Kafka Streams' 100 ms producer linger would
+            // be the largest part of the latency.
+            clientDefault(p, true, "linger.ms", "5");
+        }
         return p;
+    }
+
+    /** Sets a default for Kafka Streams' main consumer or its producer unless the user set that property. */
+    private static void clientDefault(Properties p, boolean producer, String property, String value) {
+        List<String> userKeys = producer ? List.of(property, StreamsConfig.producerPrefix(property))
+                : List.of(property, StreamsConfig.consumerPrefix(property), StreamsConfig.mainConsumerPrefix(property));
+        if (userKeys.stream().noneMatch(p::containsKey)) {
+            p.put(producer ? StreamsConfig.producerPrefix(property) : StreamsConfig.mainConsumerPrefix(property), value);
+        }
     }
 
     private OpsServer.Readiness readiness() {
