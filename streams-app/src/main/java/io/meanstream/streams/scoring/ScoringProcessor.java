@@ -37,10 +37,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Scores images in micro-batches with the served model. A batch is scored when it is full, when its oldest
- * image has waited {@code maxWait} (wall-clock punctuation), or when the task commits, whichever comes first:
- * the batch lives in memory, and the {@link CommitHook} scores and forwards it at the start of every commit,
- * in the same exactly-once transaction as the input offsets, so no committed image is ever left unscored.
+ * Scores images in micro-batches with the served model. The batch is shared by all scoring tasks of a stream
+ * thread ({@link ThreadBatch}) and scored when it is full, when its oldest image has waited {@code maxWait}
+ * (wall-clock punctuation), or when any of its tasks commits, whichever comes first: it lives in memory, and
+ * the {@link CommitHook} scores it and forwards the task's predictions at the start of every commit, in the
+ * same exactly-once transaction as the input offsets, so no committed image is ever left unscored.
  * Images that arrive before any model is loaded cannot be scored at the commit; they wait in a changelogged
  * store (up to a bound) that survives crashes and rebalances, and are scored when the first model arrives.
  * Bad records become dead letters; nothing stops the processor.
@@ -59,10 +60,11 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     private final ImageLimits limits;
     /** Images waiting for the first model, in arrival order, parsed once; mirrors the store, read back only after a restore. */
     private final Map<String, Pending> waiting = new LinkedHashMap<>();
-    /** Images accepted while a model is served, not yet scored; in memory only, scored at the latest at the next commit. */
-    private final List<Pending> batch = new ArrayList<>();
-    /** Wall-clock time the oldest image of {@link #batch} arrived. */
-    private long batchStartedMs;
+    /** Outcomes of this task's images scored in the thread's batch (possibly by another task), to forward here. */
+    private final List<Runnable> outbox = new ArrayList<>();
+    /** This task's images handed back unscored because no model was loaded; they go to the store next. */
+    private final List<Pending> unscored = new ArrayList<>();
+    private boolean closed;
     private final Metrics.Histogram scoringSeconds;
     private final Metrics.Histogram batchSizes;
     private final Metrics.Histogram endToEndSeconds;
@@ -89,8 +91,8 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         this.deadLetters = metrics.counter("streams_dead_letters_total", "Records the streams-app sent to the dead-letter topic");
     }
 
-    /** A waiting image: as stored, and parsed. */
-    private record Pending(PendingCodec codec, Image image) {
+    /** An image to score: as received (and stored, while it waits for a model), and parsed. */
+    record Pending(PendingCodec codec, Image image) {
     }
 
     @Override
@@ -115,10 +117,23 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         // then processes one record per task between ticks, and every ORT call scores one image).
         Duration tick = options.maxWait().dividedBy(2).compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : options.maxWait().dividedBy(2);
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (!waiting.isEmpty() || (!batch.isEmpty() && now - batchStartedMs >= options.maxWait().toMillis())) {
-                flush();
+            storeUnscored();
+            if (!waiting.isEmpty()) {
+                scoreWaiting();
             }
+            ThreadBatch shared = ThreadBatch.ofCurrentThread();
+            if (!shared.isEmpty() && now - shared.oldestMs() >= options.maxWait().toMillis()) {
+                scoreThreadBatch();
+            }
+            forwardOutbox();
         });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ThreadBatch.ofCurrentThread().removeOwner(this); // only a close without commit finds any: replayed
+        outbox.clear();
     }
 
     @Override
@@ -141,14 +156,14 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             return;
         }
         PendingCodec p = new PendingCodec(meta.topic(), meta.partition(), meta.offset(), record.timestamp(), record.key(), value);
-        if (internal != null && waiting.isEmpty() && models.version() >= 0) {
-            if (batch.isEmpty()) {
-                batchStartedMs = context.currentSystemTimeMs();
+        if (internal != null && waiting.isEmpty() && unscored.isEmpty() && models.version() >= 0) {
+            // the common case: in memory until scored, at the latest at the next commit
+            ThreadBatch shared = ThreadBatch.ofCurrentThread();
+            shared.add(this, new Pending(p, image), context.currentSystemTimeMs());
+            if (shared.size() >= options.batchSize()) {
+                scoreThreadBatch();
             }
-            batch.add(new Pending(p, image)); // the common case: in memory until scored, at the latest at the commit
-            if (batch.size() >= options.batchSize()) {
-                flush();
-            }
+            forwardOutbox();
             return;
         }
         awaitModel(new Pending(p, image));
@@ -166,53 +181,87 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         waiting.put(c.storeKey(), p);
     }
 
-    /** Scores the images waiting for a model (if one is loaded now), then the in-memory batch. */
-    private void flush() {
-        if (waiting.isEmpty() && batch.isEmpty()) {
-            return;
-        }
+    /** Scores the images of this task that wait in the store, if a model is loaded now. */
+    private void scoreWaiting() {
         try (ModelHolder.Lease lease = models.acquire()) {
             if (lease == null) {
-                return; // no model yet: the waiting images stay in the store; the batch is empty (see process)
+                return; // no model yet: they keep waiting in the store
             }
             OnnxScorer scorer = lease.scorer();
             ImagePipeline pipe = pipelineFor(scorer.provenance());
             while (!waiting.isEmpty()) {
-                List<Pending> next = new ArrayList<>(Math.min(options.batchSize(), waiting.size()));
+                List<ThreadBatch.Entry> next = new ArrayList<>(Math.min(options.batchSize(), waiting.size()));
                 Iterator<Map.Entry<String, Pending>> it = waiting.entrySet().iterator();
                 while (it.hasNext() && next.size() < options.batchSize()) {
                     Map.Entry<String, Pending> entry = it.next();
                     it.remove();
                     store.delete(entry.getKey()); // in the same transaction as the prediction
-                    next.add(entry.getValue());
+                    next.add(new ThreadBatch.Entry(this, entry.getValue()));
                 }
                 scoreBatch(scorer, pipe, next);
             }
-            for (int from = 0; from < batch.size(); from += options.batchSize()) {
-                scoreBatch(scorer, pipe, batch.subList(from, Math.min(batch.size(), from + options.batchSize())));
+        }
+    }
+
+    /** Scores every image in this stream thread's batch, of all its tasks, in calls of up to batchSize images. */
+    private void scoreThreadBatch() {
+        ThreadBatch shared = ThreadBatch.ofCurrentThread();
+        if (shared.isEmpty()) {
+            return;
+        }
+        List<ThreadBatch.Entry> entries = shared.takeAll();
+        try (ModelHolder.Lease lease = models.acquire()) {
+            if (lease == null) { // the model went away (shutting down): each task keeps its images durably
+                entries.forEach(e -> e.owner().unscored.add(e.image()));
+                return;
             }
-            batch.clear();
+            OnnxScorer scorer = lease.scorer();
+            ImagePipeline pipe = pipelineFor(scorer.provenance());
+            for (int from = 0; from < entries.size(); from += options.batchSize()) {
+                scoreBatch(scorer, pipe, entries.subList(from, Math.min(entries.size(), from + options.batchSize())));
+            }
+        }
+    }
+
+    private void storeUnscored() {
+        if (!unscored.isEmpty()) {
+            List<Pending> images = new ArrayList<>(unscored);
+            unscored.clear();
+            images.forEach(this::awaitModel);
+        }
+    }
+
+    /** Forwards the outcomes of this task's scored images, each with its image's record context. */
+    private void forwardOutbox() {
+        if (outbox.isEmpty()) {
+            return;
+        }
+        ProcessorRecordContext previousRecord = internal == null ? null : internal.recordContext();
+        try {
+            outbox.forEach(Runnable::run);
+        } finally {
+            outbox.clear();
+            if (internal != null) {
+                internal.setRecordContext(previousRecord);
+            }
         }
     }
 
     /**
-     * Called by the {@link CommitHook} at the start of each commit of this task: nothing in memory may outlive
-     * it. Kafka Streams calls it outside of {@code process} and punctuation, so this processor's node and a
-     * record context are set around the forwards, the way its own caching stores forward at a commit.
+     * Called by the {@link CommitHook} at the start of each commit of this task: nothing of it in memory may
+     * outlive the commit. Kafka Streams calls it outside of {@code process} and punctuation, so this
+     * processor's node is set around the forwards, the way its own caching stores forward at a commit.
      */
     private void scoreBeforeCommit() {
-        if (batch.isEmpty()) {
+        if (ThreadBatch.ofCurrentThread().isEmpty() && outbox.isEmpty() && unscored.isEmpty()) {
             return;
         }
         ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
         internal.setCurrentNode(node);
         try {
-            flush();
-            if (!batch.isEmpty()) { // the model went away: keep the images durably instead
-                List<Pending> unscored = new ArrayList<>(batch);
-                batch.clear();
-                unscored.forEach(this::awaitModel);
-            }
+            scoreThreadBatch();
+            forwardOutbox();
+            storeUnscored();
         } finally {
             internal.setCurrentNode(previousNode);
         }
@@ -226,21 +275,25 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         return pipeline;
     }
 
-    private void scoreBatch(OnnxScorer scorer, ImagePipeline pipe, List<Pending> items) {
+    /** Scores one ORT call's worth of images; each outcome goes to the outbox of the task that read the image. */
+    private void scoreBatch(OnnxScorer scorer, ImagePipeline pipe, List<ThreadBatch.Entry> entries) {
         ModelProvenance model = scorer.provenance();
         int size = model.input().channels() * model.input().height() * model.input().width();
-        List<PendingCodec> batch = new ArrayList<>(items.size());
-        List<Image> images = new ArrayList<>(items.size());
-        float[] x = new float[items.size() * size];
-        for (Pending item : items) {
-            PendingCodec p = item.codec();
+        List<ThreadBatch.Entry> batch = new ArrayList<>(entries.size());
+        float[] x = new float[entries.size() * size];
+        for (ThreadBatch.Entry entry : entries) {
+            if (entry.owner().closed) {
+                continue; // its task closed without a commit: the image is replayed from the task's offsets
+            }
+            PendingCodec p = entry.image().codec();
             try {
                 // Decoded with the served model's input spec, by the same library the trainer uses.
-                pipe.decodeToChw(item.image(), x, batch.size() * size);
-                batch.add(p);
-                images.add(item.image());
+                pipe.decodeToChw(entry.image().image(), x, batch.size() * size);
+                batch.add(entry);
             } catch (ImageDecodingException e) {
-                deadLetter("decode-image", e.reason().name(), e.getMessage(), p.topic(), p.partition(), p.offset(), p.key(), p.value());
+                ScoringProcessor owner = entry.owner();
+                owner.outbox.add(() -> owner.deadLetter("decode-image", e.reason().name(), e.getMessage(), p.topic(), p.partition(),
+                        p.offset(), p.key(), p.value()));
             }
         }
         if (batch.isEmpty()) {
@@ -251,17 +304,19 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         try {
             scores = scorer.score(x, batch.size());
         } catch (OnnxModelException e) {
-            for (PendingCodec p : batch) {
-                deadLetter("score", "SCORING_FAILED", e.getMessage(), p.topic(), p.partition(), p.offset(), p.key(), p.value());
+            for (ThreadBatch.Entry entry : batch) {
+                PendingCodec p = entry.image().codec();
+                ScoringProcessor owner = entry.owner();
+                owner.outbox.add(() -> owner.deadLetter("score", "SCORING_FAILED", e.getMessage(), p.topic(), p.partition(), p.offset(),
+                        p.key(), p.value()));
             }
             return;
         }
         scoringSeconds.observe((System.nanoTime() - start) / 1e9);
         batchSizes.observe(batch.size());
         Instant scoredAt = Instant.now();
-        ProcessorRecordContext previousRecord = internal == null ? null : internal.recordContext();
         for (int i = 0; i < batch.size(); i++) {
-            Image image = images.get(i);
+            Image image = batch.get(i).image().image();
             int best = scores.argMax(i);
             List<Float> probabilities = new ArrayList<>(scores.numClasses());
             for (int k = 0; k < scores.numClasses(); k++) {
@@ -271,24 +326,37 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
                     .setModelVersion(model.version()).setClassIndex(best).setClassName(model.classNames().get(best))
                     .setConfidence(scores.probability(i, best)).setProbabilities(probabilities).setImageTime(image.getEventTime())
                     .setScoredTime(scoredAt).build();
-            PendingCodec source = batch.get(i);
-            if (internal != null) { // the prediction's record context is its image's, also when forwarded at a commit
-                internal.setRecordContext(new ProcessorRecordContext(source.timestamp(), source.offset(), source.partition(),
-                        source.topic(), new RecordHeaders()));
-            }
-            context.forward(new Record<Object, Object>(image.getId(), prediction, source.timestamp()), PREDICTIONS);
+            PendingCodec source = batch.get(i).image().codec();
+            ScoringProcessor owner = batch.get(i).owner();
+            owner.outbox.add(() -> owner.forwardPrediction(source, prediction));
             endToEndSeconds.observe(Math.max(0, Duration.between(image.getEventTime(), scoredAt).toNanos() / 1e9));
         }
-        if (internal != null) {
-            internal.setRecordContext(previousRecord);
-        }
         scored.add(batch.size());
+    }
+
+    private void forwardPrediction(PendingCodec source, Prediction prediction) {
+        if (internal != null) { // the prediction's record context is its image's, also when forwarded at a commit
+            internal.setRecordContext(new ProcessorRecordContext(source.timestamp(), source.offset(), source.partition(),
+                    source.topic(), new RecordHeaders()));
+        }
+        context.forward(new Record<Object, Object>(prediction.getImageId(), prediction, source.timestamp()), PREDICTIONS);
     }
 
     private void deadLetter(String stage, String type, String message, String topic, int partition, long offset, String key, byte[] value) {
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         DeadLetter d = DeadLetters.of(SERVICE, stage, type, message, topic, partition, offset, keyBytes, value);
-        context.forward(new Record<Object, Object>(keyBytes, d, context.currentSystemTimeMs()), DEAD_LETTERS);
+        long now = context.currentSystemTimeMs();
+        ProcessorRecordContext previousRecord = internal == null ? null : internal.recordContext();
+        if (internal != null) { // the bad record's own context, also when this runs at a commit
+            internal.setRecordContext(new ProcessorRecordContext(now, offset, partition, topic, new RecordHeaders()));
+        }
+        try {
+            context.forward(new Record<Object, Object>(keyBytes, d, now), DEAD_LETTERS);
+        } finally {
+            if (internal != null) {
+                internal.setRecordContext(previousRecord);
+            }
+        }
         deadLetters.inc();
     }
 
