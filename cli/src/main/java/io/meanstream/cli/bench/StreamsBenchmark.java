@@ -68,12 +68,15 @@ public final class StreamsBenchmark {
         out.put("modelBytes", onnx.length);
         Map<String, String> overrides = new java.util.TreeMap<>();
         System.getenv().forEach((k, v) -> {
-            if (k.startsWith("MEANSTREAM_STREAMS_") || k.startsWith(KafkaClientConfig.ENV_PREFIX)) {
-                // the app inherits this environment: its Kafka client settings are part of the run's setup
-                overrides.put(k, KafkaClientConfig.isSecret(k.toLowerCase(java.util.Locale.ROOT).replace('_', '.')) ? "[redacted]" : v);
+            if (k.startsWith("MEANSTREAM_STREAMS_")) {
+                overrides.put(k, v);
             }
         });
         out.put("streamsAppSettings", overrides);
+        // The app inherits this environment: its MEANSTREAM_KAFKA_* client settings are part of the run's setup.
+        Map<String, String> kafkaSettings = new java.util.TreeMap<>(KafkaClientConfig.resolve(null, null, System.getenv()).redacted());
+        kafkaSettings.remove("bootstrap.servers"); // the embedded broker's, set below
+        out.put("kafkaClientSettings", kafkaSettings);
         double raw = rawLoop(onnx, images, batch);
         out.put("rawOrtImagesPerSecond", Math.round(raw));
 
@@ -126,33 +129,23 @@ public final class StreamsBenchmark {
                         int n = (int) (rate * seconds);
                         int from = sent;
                         sent += warm + n;
-                        List<double[]> latencies = new ArrayList<>();
+                        List<Latency> latencies = new ArrayList<>();
                         Thread sender = new Thread(() -> send(producer, topics, images, from, warm + n, rate));
                         sender.start();
                         drain(predictions, warm + n, Duration.ofMinutes(5), latencies, from + warm);
                         sender.join();
-                        double[] sorted = latencies.stream().mapToDouble(l -> l[0]).sorted().toArray();
-                        // Where the time goes: image time -> scored (consumed, batched, scored) and scored ->
-                        // received (the rest of the batch's records, the transaction commit, the consumer).
-                        double[] toScored = latencies.stream().mapToDouble(l -> l[1]).sorted().toArray();
-                        double[] toReceived = latencies.stream().mapToDouble(l -> l[0] - l[1]).sorted().toArray();
-                        double[] toBroker = latencies.stream().mapToDouble(l -> l[2]).sorted().toArray();
-                        double[] brokerToScored = latencies.stream().mapToDouble(l -> l[1] - l[2]).sorted().toArray();
                         String tag = load == 0.5 ? "halfLoad" : "fullLoad";
                         out.put(tag + "Rate", Math.round(rate));
-                        out.put(tag + "P50Ms", percentile(sorted, 0.50));
-                        out.put(tag + "P99Ms", percentile(sorted, 0.99));
-                        out.put(tag + "ToScoredP50Ms", percentile(toScored, 0.50));
-                        out.put(tag + "ToScoredP99Ms", percentile(toScored, 0.99));
-                        out.put(tag + "ToBrokerP50Ms", percentile(toBroker, 0.50));
-                        out.put(tag + "ToBrokerP99Ms", percentile(toBroker, 0.99));
-                        out.put(tag + "BrokerToScoredP50Ms", percentile(brokerToScored, 0.50));
-                        out.put(tag + "BrokerToScoredP99Ms", percentile(brokerToScored, 0.99));
-                        out.put(tag + "ScoredToReceivedP50Ms", percentile(toReceived, 0.50));
-                        out.put(tag + "ScoredToReceivedP99Ms", percentile(toReceived, 0.99));
+                        double[] sorted = percentiles(out, tag, latencies, l -> l.received());
+                        // Where the time goes: image time -> broker append (the producer), append -> scored
+                        // (consumed, batched, scored), scored -> received (the commit and the consumer).
+                        double[] toBroker = percentiles(out, tag + "ToBroker", latencies, l -> l.appended());
+                        double[] toScored = percentiles(out, tag + "BrokerToScored", latencies, l -> l.scored() - l.appended());
+                        double[] toReceived = percentiles(out, tag + "ScoredToReceived", latencies, l -> l.received() - l.scored());
+                        percentiles(out, tag + "ToScored", latencies, l -> l.scored());
                         log.printf("  image -> broker append p50 %.1f / p99 %.1f ms; append -> scored p50 %.1f / p99 %.1f ms; "
                                         + "scored -> received p50 %.1f / p99 %.1f ms%n", percentile(toBroker, 0.5), percentile(toBroker, 0.99),
-                                percentile(brokerToScored, 0.5), percentile(brokerToScored, 0.99), percentile(toReceived, 0.5), percentile(toReceived, 0.99));
+                                percentile(toScored, 0.5), percentile(toScored, 0.99), percentile(toReceived, 0.5), percentile(toReceived, 0.99));
                         log.printf("%.0f%% load (%.0f images/s): p50 %.1f ms, p99 %.1f ms over %d images%n", 100 * load, rate,
                                 percentile(sorted, 0.5), percentile(sorted, 0.99), sorted.length);
                     }
@@ -181,7 +174,8 @@ public final class StreamsBenchmark {
     private long awaitIdle(KafkaClientConfig kafka, Duration timeout) throws Exception {
         long t0 = System.nanoTime();
         try (Admin admin = Admin.create(kafka.admin("bench-lag"))) {
-            String group = System.getenv().getOrDefault("MEANSTREAM_STREAMS_APPLICATION_ID", "meanstream-streams-app");
+            String group = io.meanstream.config.Settings.resolve(io.meanstream.streams.service.StreamsAppSettings.all(), System.getenv(), null)
+                    .get(io.meanstream.streams.service.StreamsAppSettings.APPLICATION_ID);
             while (System.nanoTime() - t0 < timeout.toNanos()) {
                 Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
                         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
@@ -317,7 +311,7 @@ public final class StreamsBenchmark {
     }
 
     /** Reads n predictions; the latency of those for images numbered {@code countFrom} or later goes to {@code latencies}. */
-    private static int drain(KafkaConsumer<String, byte[]> c, int n, Duration timeout, List<double[]> latencies, int countFrom) {
+    private static int drain(KafkaConsumer<String, byte[]> c, int n, Duration timeout, List<Latency> latencies, int countFrom) {
         int got = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (got < n && System.nanoTime() < deadline) {
@@ -326,14 +320,28 @@ public final class StreamsBenchmark {
                 if (latencies != null && Integer.parseInt(r.key().substring("bench-".length())) >= countFrom) {
                     Prediction p = io.meanstream.serde.ContractSerdes.prediction().decode(r.value());
                     Instant now = Instant.now();
-                    latencies.add(new double[] {Duration.between(p.getImageTime(), now).toNanos() / 1e6,
-                            Duration.between(p.getImageTime(), p.getScoredTime()).toNanos() / 1e6,
-                            r.timestamp() - p.getImageTime().toEpochMilli()}); // the image's broker append time
+                    long image = p.getImageTime().toEpochMilli();
+                    // r.timestamp(): the image's broker append time, which the app gives its prediction
+                    latencies.add(new Latency(r.timestamp() - image, p.getScoredTime().toEpochMilli() - image,
+                            Duration.between(p.getImageTime(), now).toNanos() / 1e6));
 
                 }
             }
         }
         return got;
+    }
+
+    /** Ms from the image's event time to its broker append, to its scoring and to its prediction's receipt. */
+    private record Latency(double appended, double scored, double received) {
+    }
+
+    /** Puts {@code <key>P50Ms} and {@code <key>P99Ms} of one latency component; returns its sorted values. */
+    private static double[] percentiles(Map<String, Object> out, String key, List<Latency> latencies,
+                                        java.util.function.ToDoubleFunction<Latency> component) {
+        double[] sorted = latencies.stream().mapToDouble(component).sorted().toArray();
+        out.put(key + "P50Ms", percentile(sorted, 0.50));
+        out.put(key + "P99Ms", percentile(sorted, 0.99));
+        return sorted;
     }
 
     private static double percentile(double[] sorted, double q) {

@@ -62,8 +62,6 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     private final Map<String, Pending> waiting = new LinkedHashMap<>();
     /** Outcomes of this task's images scored in the thread's batch (possibly by another task), to forward here. */
     private final List<Runnable> outbox = new ArrayList<>();
-    /** This task's images handed back unscored because no model was loaded; they go to the store next. */
-    private final List<Pending> unscored = new ArrayList<>();
     private boolean closed;
     private final Metrics.Histogram scoringSeconds;
     private final Metrics.Histogram batchSizes;
@@ -115,9 +113,8 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         // Checked twice per wait, and a batch is scored only once its oldest image has waited maxWait: scoring
         // every batch at each tick degenerates when a tick's scoring takes longer than the tick (Kafka Streams
         // then processes one record per task between ticks, and every ORT call scores one image).
-        Duration tick = options.maxWait().dividedBy(2).compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : options.maxWait().dividedBy(2);
+        Duration tick = Duration.ofMillis(Math.max(1, options.maxWait().toMillis() / 2));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
-            storeUnscored();
             if (!waiting.isEmpty()) {
                 scoreWaiting();
             }
@@ -132,7 +129,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     @Override
     public void close() {
         closed = true;
-        ThreadBatch.ofCurrentThread().removeOwner(this); // only a close without commit finds any: replayed
+        ThreadBatch.ofCurrentThread().take(this); // only a close without commit finds any: they are replayed
         outbox.clear();
     }
 
@@ -156,7 +153,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             return;
         }
         PendingCodec p = new PendingCodec(meta.topic(), meta.partition(), meta.offset(), record.timestamp(), record.key(), value);
-        if (internal != null && waiting.isEmpty() && unscored.isEmpty() && models.version() >= 0) {
+        if (internal != null && waiting.isEmpty() && models.version() >= 0) {
             // the common case: in memory until scored, at the latest at the next commit
             ThreadBatch shared = ThreadBatch.ofCurrentThread();
             shared.add(this, new Pending(p, image), context.currentSystemTimeMs());
@@ -203,18 +200,20 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         }
     }
 
-    /** Scores every image in this stream thread's batch, of all its tasks, in calls of up to batchSize images. */
+    /**
+     * Scores every image in this stream thread's batch, of all its tasks, in calls of up to batchSize images.
+     * Without a model (only while shutting down) the images stay in the batch; each task's commit stores its own.
+     */
     private void scoreThreadBatch() {
         ThreadBatch shared = ThreadBatch.ofCurrentThread();
         if (shared.isEmpty()) {
             return;
         }
-        List<ThreadBatch.Entry> entries = shared.takeAll();
         try (ModelHolder.Lease lease = models.acquire()) {
-            if (lease == null) { // the model went away (shutting down): each task keeps its images durably
-                entries.forEach(e -> e.owner().unscored.add(e.image()));
+            if (lease == null) {
                 return;
             }
+            List<ThreadBatch.Entry> entries = shared.takeAll();
             OnnxScorer scorer = lease.scorer();
             ImagePipeline pipe = pipelineFor(scorer.provenance());
             for (int from = 0; from < entries.size(); from += options.batchSize()) {
@@ -223,27 +222,12 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         }
     }
 
-    private void storeUnscored() {
-        if (!unscored.isEmpty()) {
-            List<Pending> images = new ArrayList<>(unscored);
-            unscored.clear();
-            images.forEach(this::awaitModel);
-        }
-    }
-
-    /** Forwards the outcomes of this task's scored images, each with its image's record context. */
+    /** Forwards the outcomes of this task's scored images. */
     private void forwardOutbox() {
-        if (outbox.isEmpty()) {
-            return;
-        }
-        ProcessorRecordContext previousRecord = internal == null ? null : internal.recordContext();
-        try {
-            outbox.forEach(Runnable::run);
-        } finally {
+        if (!outbox.isEmpty()) {
+            List<Runnable> outcomes = new ArrayList<>(outbox);
             outbox.clear();
-            if (internal != null) {
-                internal.setRecordContext(previousRecord);
-            }
+            outcomes.forEach(Runnable::run);
         }
     }
 
@@ -253,7 +237,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
      * processor's node is set around the forwards, the way its own caching stores forward at a commit.
      */
     private void scoreBeforeCommit() {
-        if (ThreadBatch.ofCurrentThread().isEmpty() && outbox.isEmpty() && unscored.isEmpty()) {
+        if (ThreadBatch.ofCurrentThread().isEmpty() && outbox.isEmpty()) {
             return;
         }
         ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
@@ -261,7 +245,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         try {
             scoreThreadBatch();
             forwardOutbox();
-            storeUnscored();
+            ThreadBatch.ofCurrentThread().take(this).forEach(this::awaitModel); // left only when no model: kept durably
         } finally {
             internal.setCurrentNode(previousNode);
         }
@@ -335,28 +319,32 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     }
 
     private void forwardPrediction(PendingCodec source, Prediction prediction) {
-        if (internal != null) { // the prediction's record context is its image's, also when forwarded at a commit
-            internal.setRecordContext(new ProcessorRecordContext(source.timestamp(), source.offset(), source.partition(),
-                    source.topic(), new RecordHeaders()));
+        forward(new Record<>(prediction.getImageId(), prediction, source.timestamp()), PREDICTIONS,
+                source.topic(), source.partition(), source.offset());
+    }
+
+    /**
+     * Forwards with the record context of the input record it is about (topic, partition, offset), also when
+     * it runs at a commit or for another image than the one being processed; the current context is restored.
+     */
+    private void forward(Record<Object, Object> record, String child, String topic, int partition, long offset) {
+        if (internal == null) {
+            context.forward(record, child);
+            return;
         }
-        context.forward(new Record<Object, Object>(prediction.getImageId(), prediction, source.timestamp()), PREDICTIONS);
+        ProcessorRecordContext previous = internal.recordContext();
+        internal.setRecordContext(new ProcessorRecordContext(record.timestamp(), offset, partition, topic, new RecordHeaders()));
+        try {
+            context.forward(record, child);
+        } finally {
+            internal.setRecordContext(previous);
+        }
     }
 
     private void deadLetter(String stage, String type, String message, String topic, int partition, long offset, String key, byte[] value) {
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         DeadLetter d = DeadLetters.of(SERVICE, stage, type, message, topic, partition, offset, keyBytes, value);
-        long now = context.currentSystemTimeMs();
-        ProcessorRecordContext previousRecord = internal == null ? null : internal.recordContext();
-        if (internal != null) { // the bad record's own context, also when this runs at a commit
-            internal.setRecordContext(new ProcessorRecordContext(now, offset, partition, topic, new RecordHeaders()));
-        }
-        try {
-            context.forward(new Record<Object, Object>(keyBytes, d, now), DEAD_LETTERS);
-        } finally {
-            if (internal != null) {
-                internal.setRecordContext(previousRecord);
-            }
-        }
+        forward(new Record<>(keyBytes, d, context.currentSystemTimeMs()), DEAD_LETTERS, topic, partition, offset);
         deadLetters.inc();
     }
 

@@ -53,8 +53,10 @@ final class ThreadBatch {
         return all;
     }
 
-    /** Drops the images of a task that is closed without a commit (they are replayed from its offsets). */
-    void removeOwner(ScoringProcessor owner) {
-        entries.removeIf(e -> e.owner() == owner);
+    /** Takes out the images of one task (to keep them durably, or to drop them when it closes without a commit). */
+    List<ScoringProcessor.Pending> take(ScoringProcessor owner) {
+        List<ScoringProcessor.Pending> own = new ArrayList<>();
+        entries.removeIf(e -> e.owner() == owner && own.add(e.image()));
+        return own;
     }
 }
