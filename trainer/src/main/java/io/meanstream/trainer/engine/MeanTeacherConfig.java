@@ -132,10 +132,10 @@ public record MeanTeacherConfig(
         private LrSchedule lrSchedule = LrSchedule.COSINE;
         private int totalSteps = 4000;
         private int translatePixels = 2;
-        private boolean horizontalFlip = true;
+        private boolean horizontalFlip;
         private float inputNoiseStd = 0.15f;
         private int cutoutPixels;
-        private boolean weakTeacherInput;
+        private boolean weakTeacherInput = true;
         private float dropout = 0.3f;
         private int widthFactor = 24;
         private long seed = 1;

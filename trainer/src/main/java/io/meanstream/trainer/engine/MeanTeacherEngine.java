@@ -57,6 +57,7 @@ public final class MeanTeacherEngine implements AutoCloseable {
     private final ParameterOptimizer optimizer;
     private final Augmenter augmenter;
     private final Augmenter teacherAugmenter;
+    private final PhaseTimes phaseTimes = new PhaseTimes();
     private long step;
 
     /**
@@ -133,6 +134,11 @@ public final class MeanTeacherEngine implements AutoCloseable {
         return optimizer;
     }
 
+    /** Where the steps' time went (cumulative; {@link PhaseTimes#reset()} to start over). */
+    public PhaseTimes phaseTimes() {
+        return phaseTimes;
+    }
+
     /** Sets the step counter (when resuming from a checkpoint). */
     public void setSteps(long steps) {
         this.step = steps;
@@ -147,13 +153,18 @@ public final class MeanTeacherEngine implements AutoCloseable {
             int labeled = batch.labeledCount();
             double weight = meanTeacher ? Schedules.consistencyWeight(config, step) : 0.0;
             double lr = Schedules.learningRate(config, step);
+            long t0 = System.nanoTime();
             NDArray studentInput = augmenter.apply(batch.images());
+            NDArray teacherInput = teacherAugmenter.apply(batch.images());
+            long t1 = System.nanoTime();
+            phaseTimes.add(PhaseTimes.Phase.AUGMENT, t1 - t0);
 
             // The teacher's forward also maintains its BatchNorm running statistics, so it runs in supervised
             // mode too (its output is then unused): otherwise the EMA teacher would be evaluated with the
             // statistics of its random initialisation.
-            NDArray teacherInput = teacherAugmenter.apply(batch.images());
             NDArray teacherLogits = teacher.forward(teacherStore, new NDList(teacherInput), true).get(0).stopGradient();
+            long t2 = System.nanoTime();
+            phaseTimes.add(PhaseTimes.Phase.TEACHER_FORWARD, t2 - t1);
 
             NDArray classLoss;
             NDArray consistency;
@@ -179,10 +190,16 @@ public final class MeanTeacherEngine implements AutoCloseable {
                 }
                 collector.backward(total);
             }
+            long t3 = System.nanoTime();
+            phaseTimes.add(PhaseTimes.Phase.STUDENT_FORWARD_BACKWARD, t3 - t2);
             optimizer.step(trainable, lr);
             step++;
+            long t4 = System.nanoTime();
+            phaseTimes.add(PhaseTimes.Phase.OPTIMIZER, t4 - t3);
             double alpha = Schedules.emaAlpha(step, config.emaDecay());
             updateTeacher(alpha);
+            phaseTimes.add(PhaseTimes.Phase.EMA, System.nanoTime() - t4);
+            phaseTimes.stepDone();
             float[] values = NDArrays.stack(new NDList(classLoss, consistency, distance, total)).toFloatArray();
             return new StepStats(step, values[0], values[1], values[2], values[3], weight, alpha, lr);
         }

@@ -14,6 +14,7 @@ import io.meanstream.trainer.engine.StepStats;
 import io.meanstream.trainer.model.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -38,10 +39,11 @@ public final class OfflineTraining {
     }
 
     /**
-     * The outcome. Timings cover training steps only (batch assembly included, evaluation excluded).
+     * The outcome. Timings cover training steps only (batch assembly included, evaluation excluded);
+     * {@code msPerStepByPhase} splits the engine's part of a step (see {@link io.meanstream.trainer.engine.PhaseTimes}).
      */
     public record Result(double studentAccuracy, double teacherAccuracy, long steps, double samplesPerSecond,
-                         double msPerStep, long peakRssBytes, long rssAfterWarmupBytes, long rssAtEndBytes, int labeled,
+                         double msPerStep, Map<String, Double> msPerStepByPhase, long peakRssBytes, long rssAfterWarmupBytes, long rssAtEndBytes, int labeled,
                          int unlabeled, StepStats lastStep, List<EvalPoint> curve, double seconds) {
     }
 
@@ -104,7 +106,7 @@ public final class OfflineTraining {
             }
             double seconds = trainNanos / 1e9;
             return new Result(student, teacher, engine.steps(), options.steps() * (double) config.rowsPerStep() / seconds,
-                    1000.0 * seconds / Math.max(1, options.steps()), ProcessMemory.peakRssBytes(), rssAfterWarmup,
+                    1000.0 * seconds / Math.max(1, options.steps()), engine.phaseTimes().msPerStep(), ProcessMemory.peakRssBytes(), rssAfterWarmup,
                     ProcessMemory.rssBytes(), subset.labeled().length, subset.unlabeled().length, last, List.copyOf(curve),
                     (System.nanoTime() - t0) / 1e9);
         }

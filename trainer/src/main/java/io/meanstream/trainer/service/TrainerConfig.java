@@ -37,7 +37,7 @@ public record TrainerConfig(String modelName, List<String> classNames, TensorSpe
                 .learningRate(s.get(TrainerSettings.LEARNING_RATE).floatValue())
                 .lrSchedule(MeanTeacherConfig.LrSchedule.CONSTANT)
                 .widthFactor(s.get(TrainerSettings.WIDTH))
-                .horizontalFlip(shape[0] == 1 || shape[0] == 3)
+                .horizontalFlip(s.get(TrainerSettings.HFLIP))
                 .seed(s.get(TrainerSettings.SEED))
                 .build();
         return new TrainerConfig(s.get(TrainerSettings.MODEL_NAME), classes, input, s.get(TrainerSettings.MAX_LABEL_DELAY),

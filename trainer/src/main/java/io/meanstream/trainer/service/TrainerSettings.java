@@ -46,6 +46,8 @@ public final class TrainerSettings {
     public static final Setting<Integer> CONSISTENCY_RAMPUP = Setting.integer("MEANSTREAM_TRAINER_CONSISTENCY_RAMPUP", 1000, "Ramp-up steps of the consistency weight");
     public static final Setting<Double> EMA_DECAY = Setting.decimal("MEANSTREAM_TRAINER_EMA_DECAY", 0.99, "Teacher EMA decay");
     public static final Setting<Double> LEARNING_RATE = Setting.decimal("MEANSTREAM_TRAINER_LEARNING_RATE", 0.02, "Learning rate (constant after warm-up: training never ends)");
+    public static final Setting<Boolean> HFLIP = Setting.bool("MEANSTREAM_TRAINER_HFLIP", false,
+            "Random horizontal flips (only where a mirrored image keeps its class and occurs at inference; off for Fashion-MNIST)");
     public static final Setting<Integer> WIDTH = Setting.integer("MEANSTREAM_TRAINER_WIDTH", 24, "ConvNet width factor");
     public static final Setting<Long> SEED = Setting.longValue("MEANSTREAM_TRAINER_SEED", 1, "Seed of initialisation, noise and sampling");
 
@@ -54,6 +56,6 @@ public final class TrainerSettings {
                 MIN_LABELS, MIN_LABELS_PER_CLASS, BUFFER_SIZE, BUFFER_MAX_USES, RELEASE_EVERY_STEPS, RELEASE_EVERY, RELEASE_MARGIN,
                 RELEASE_INLINE_LIMIT, MODEL_STORE, CHECKPOINT_DIR, CHECKPOINT_EVERY_STEPS, CHECKPOINT_EVERY, CHECKPOINT_KEEP, STATE_DIR,
                 DEVICE, THREADS, HTTP_PORT, BATCH_SIZE, LABELED_BATCH_SIZE, CONSISTENCY, CONSISTENCY_RAMPUP, EMA_DECAY, LEARNING_RATE,
-                WIDTH, SEED);
+                HFLIP, WIDTH, SEED);
     }
 }

@@ -45,6 +45,11 @@ class OfflineTrainingTest {
         assertTrue(Float.isFinite(r.lastStep().totalLoss()) && r.lastStep().totalLoss() > 0);
         assertTrue(r.teacherAccuracy() >= 0 && r.teacherAccuracy() <= 1);
         assertTrue(r.samplesPerSecond() > 0 && r.msPerStep() > 0);
+        assertEquals(List.of("augment", "teacherForward", "studentForwardBackward", "optimizer", "ema"),
+                List.copyOf(r.msPerStepByPhase().keySet()));
+        double phases = r.msPerStepByPhase().values().stream().mapToDouble(Double::doubleValue).sum();
+        assertTrue(r.msPerStepByPhase().get("studentForwardBackward") > 0 && phases <= r.msPerStep() + 0.05,
+                r.msPerStepByPhase() + " vs " + r.msPerStep() + " ms per step");
         assertTrue(log.stream().anyMatch(l -> l.startsWith("step 2/2")), log.toString());
     }
 
