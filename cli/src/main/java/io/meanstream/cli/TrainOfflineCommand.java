@@ -107,7 +107,7 @@ final class TrainOfflineCommand implements Callable<Integer> {
             description = "The teacher sees translation/flip only; cutout and Gaussian noise perturb the student's copy alone.")
     Boolean weakTeacherInput;
 
-    @Option(names = "--dropout", description = "Dropout rate on the pooled features, before the head(s).")
+    @Option(names = "--dropout", description = "Dropout rate on the pooled features, before the head(s) (default 0).")
     Float dropout;
 
     @Option(names = "--width", description = "ConvNet width factor (default 24: 161,554 parameters on 1x28x28).")

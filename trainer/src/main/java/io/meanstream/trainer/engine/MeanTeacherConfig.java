@@ -136,7 +136,7 @@ public record MeanTeacherConfig(
         private float inputNoiseStd = 0.15f;
         private int cutoutPixels;
         private boolean weakTeacherInput = true;
-        private float dropout = 0.3f;
+        private float dropout;
         private int widthFactor = 24;
         private long seed = 1;
 
