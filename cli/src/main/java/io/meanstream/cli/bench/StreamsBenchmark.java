@@ -1,5 +1,6 @@
 package io.meanstream.cli.bench;
 
+import io.meanstream.config.Settings;
 import io.meanstream.data.LabeledImages;
 import io.meanstream.image.ImageNormaliser;
 import io.meanstream.image.TensorSpec;
@@ -13,6 +14,7 @@ import io.meanstream.schema.ImageEncoding;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Normalisation;
 import io.meanstream.schema.Prediction;
+import io.meanstream.streams.service.StreamsAppSettings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -26,6 +28,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -66,7 +70,7 @@ public final class StreamsBenchmark {
         out.put("loadWarmUpSeconds", loadWarmUp);
         out.put("loadSeconds", seconds);
         out.put("modelBytes", onnx.length);
-        Map<String, String> overrides = new java.util.TreeMap<>();
+        Map<String, String> overrides = new TreeMap<>();
         System.getenv().forEach((k, v) -> {
             if (k.startsWith("MEANSTREAM_STREAMS_")) {
                 overrides.put(k, v);
@@ -74,7 +78,7 @@ public final class StreamsBenchmark {
         });
         out.put("streamsAppSettings", overrides);
         // The app inherits this environment: its MEANSTREAM_KAFKA_* client settings are part of the run's setup.
-        Map<String, String> kafkaSettings = new java.util.TreeMap<>(KafkaClientConfig.resolve(null, null, System.getenv()).redacted());
+        Map<String, String> kafkaSettings = new TreeMap<>(KafkaClientConfig.resolve(null, null, System.getenv()).redacted());
         kafkaSettings.remove("bootstrap.servers"); // the embedded broker's, set below
         out.put("kafkaClientSettings", kafkaSettings);
         double raw = rawLoop(onnx, images, batch);
@@ -174,8 +178,7 @@ public final class StreamsBenchmark {
     private long awaitIdle(KafkaClientConfig kafka, Duration timeout) throws Exception {
         long t0 = System.nanoTime();
         try (Admin admin = Admin.create(kafka.admin("bench-lag"))) {
-            String group = io.meanstream.config.Settings.resolve(io.meanstream.streams.service.StreamsAppSettings.all(), System.getenv(), null)
-                    .get(io.meanstream.streams.service.StreamsAppSettings.APPLICATION_ID);
+            String group = Settings.resolve(StreamsAppSettings.all(), System.getenv(), null).get(StreamsAppSettings.APPLICATION_ID);
             while (System.nanoTime() - t0 < timeout.toNanos()) {
                 Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
                         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
@@ -324,7 +327,6 @@ public final class StreamsBenchmark {
                     // r.timestamp(): the image's broker append time, which the app gives its prediction
                     latencies.add(new Latency(r.timestamp() - image, p.getScoredTime().toEpochMilli() - image,
                             Duration.between(p.getImageTime(), now).toNanos() / 1e6));
-
                 }
             }
         }
@@ -337,7 +339,7 @@ public final class StreamsBenchmark {
 
     /** Puts {@code <key>P50Ms} and {@code <key>P99Ms} of one latency component; returns its sorted values. */
     private static double[] percentiles(Map<String, Object> out, String key, List<Latency> latencies,
-                                        java.util.function.ToDoubleFunction<Latency> component) {
+                                        ToDoubleFunction<Latency> component) {
         double[] sorted = latencies.stream().mapToDouble(component).sorted().toArray();
         out.put(key + "P50Ms", percentile(sorted, 0.50));
         out.put(key + "P99Ms", percentile(sorted, 0.99));

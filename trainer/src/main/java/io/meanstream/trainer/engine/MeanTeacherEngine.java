@@ -134,7 +134,7 @@ public final class MeanTeacherEngine implements AutoCloseable {
         return optimizer;
     }
 
-    /** Where the steps' time went (cumulative; {@link PhaseTimes#reset()} to start over). */
+    /** Where the steps' time went, summed over all steps so far. */
     public PhaseTimes phaseTimes() {
         return phaseTimes;
     }
@@ -153,18 +153,16 @@ public final class MeanTeacherEngine implements AutoCloseable {
             int labeled = batch.labeledCount();
             double weight = meanTeacher ? Schedules.consistencyWeight(config, step) : 0.0;
             double lr = Schedules.learningRate(config, step);
-            long t0 = System.nanoTime();
+            long mark = System.nanoTime();
             NDArray studentInput = augmenter.apply(batch.images());
             NDArray teacherInput = teacherAugmenter.apply(batch.images());
-            long t1 = System.nanoTime();
-            phaseTimes.add(PhaseTimes.Phase.AUGMENT, t1 - t0);
+            mark = phaseTimes.lap(PhaseTimes.Phase.AUGMENT, mark);
 
             // The teacher's forward also maintains its BatchNorm running statistics, so it runs in supervised
             // mode too (its output is then unused): otherwise the EMA teacher would be evaluated with the
             // statistics of its random initialisation.
             NDArray teacherLogits = teacher.forward(teacherStore, new NDList(teacherInput), true).get(0).stopGradient();
-            long t2 = System.nanoTime();
-            phaseTimes.add(PhaseTimes.Phase.TEACHER_FORWARD, t2 - t1);
+            mark = phaseTimes.lap(PhaseTimes.Phase.TEACHER_FORWARD, mark);
 
             NDArray classLoss;
             NDArray consistency;
@@ -190,15 +188,13 @@ public final class MeanTeacherEngine implements AutoCloseable {
                 }
                 collector.backward(total);
             }
-            long t3 = System.nanoTime();
-            phaseTimes.add(PhaseTimes.Phase.STUDENT_FORWARD_BACKWARD, t3 - t2);
+            mark = phaseTimes.lap(PhaseTimes.Phase.STUDENT_FORWARD_BACKWARD, mark);
             optimizer.step(trainable, lr);
             step++;
-            long t4 = System.nanoTime();
-            phaseTimes.add(PhaseTimes.Phase.OPTIMIZER, t4 - t3);
+            mark = phaseTimes.lap(PhaseTimes.Phase.OPTIMIZER, mark);
             double alpha = Schedules.emaAlpha(step, config.emaDecay());
             updateTeacher(alpha);
-            phaseTimes.add(PhaseTimes.Phase.EMA, System.nanoTime() - t4);
+            phaseTimes.lap(PhaseTimes.Phase.EMA, mark);
             phaseTimes.stepDone();
             float[] values = NDArrays.stack(new NDList(classLoss, consistency, distance, total)).toFloatArray();
             return new StepStats(step, values[0], values[1], values[2], values[3], weight, alpha, lr);

@@ -43,8 +43,8 @@ public final class OfflineTraining {
      * {@code msPerStepByPhase} splits the engine's part of a step (see {@link io.meanstream.trainer.engine.PhaseTimes}).
      */
     public record Result(double studentAccuracy, double teacherAccuracy, long steps, double samplesPerSecond,
-                         double msPerStep, Map<String, Double> msPerStepByPhase, long peakRssBytes, long rssAfterWarmupBytes, long rssAtEndBytes, int labeled,
-                         int unlabeled, StepStats lastStep, List<EvalPoint> curve, double seconds) {
+                         double msPerStep, Map<String, Double> msPerStepByPhase, long peakRssBytes, long rssAfterWarmupBytes,
+                         long rssAtEndBytes, int labeled, int unlabeled, StepStats lastStep, List<EvalPoint> curve, double seconds) {
     }
 
     private OfflineTraining() {
@@ -106,8 +106,8 @@ public final class OfflineTraining {
             }
             double seconds = trainNanos / 1e9;
             return new Result(student, teacher, engine.steps(), options.steps() * (double) config.rowsPerStep() / seconds,
-                    1000.0 * seconds / Math.max(1, options.steps()), engine.phaseTimes().msPerStep(), ProcessMemory.peakRssBytes(), rssAfterWarmup,
-                    ProcessMemory.rssBytes(), subset.labeled().length, subset.unlabeled().length, last, List.copyOf(curve),
+                    1000.0 * seconds / Math.max(1, options.steps()), engine.phaseTimes().msPerStep(), ProcessMemory.peakRssBytes(),
+                    rssAfterWarmup, ProcessMemory.rssBytes(), subset.labeled().length, subset.unlabeled().length, last, List.copyOf(curve),
                     (System.nanoTime() - t0) / 1e9);
         }
     }
