@@ -16,8 +16,11 @@ import io.meanstream.schema.Normalisation;
 import io.meanstream.schema.Prediction;
 import io.meanstream.streams.service.StreamsAppSettings;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -100,7 +104,8 @@ public final class StreamsBenchmark {
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("bench"), new StringSerializer(), new ByteArraySerializer());
                  KafkaConsumer<String, byte[]> predictions = consumer(kafka, topics)) {
                 publish(producer, topics, onnx);
-                Process app = startApp(broker.bootstrapServers(), work, batch);
+                int httpPort = freePort();
+                Process app = startApp(broker.bootstrapServers(), work, batch, httpPort);
                 try {
                     awaitReady(app, work.resolve("streams-app.log"));
                     // 0. warm-up, not measured: a fresh JVM spends a large share of the 2 cores in the JIT
@@ -134,7 +139,13 @@ public final class StreamsBenchmark {
                         int from = sent;
                         sent += warm + n;
                         List<Latency> latencies = new ArrayList<>();
-                        Thread sender = new Thread(() -> send(producer, topics, images, from, warm + n, rate));
+                        // The app's stage histograms are read when the load warm-up has been sent and at the end.
+                        AtomicReference<StageHistograms> afterWarmUp = new AtomicReference<>();
+                        Thread sender = new Thread(() -> {
+                            send(producer, topics, images, from, warm, rate);
+                            afterWarmUp.set(StageHistograms.fetchQuietly(httpPort));
+                            send(producer, topics, images, from + warm, n, rate);
+                        });
                         sender.start();
                         drain(predictions, warm + n, Duration.ofMinutes(5), latencies, from + warm);
                         sender.join();
@@ -150,6 +161,7 @@ public final class StreamsBenchmark {
                         log.printf("  image -> broker append p50 %.1f / p99 %.1f ms; append -> scored p50 %.1f / p99 %.1f ms; "
                                         + "scored -> received p50 %.1f / p99 %.1f ms%n", percentile(toBroker, 0.5), percentile(toBroker, 0.99),
                                 percentile(toScored, 0.5), percentile(toScored, 0.99), percentile(toReceived, 0.5), percentile(toReceived, 0.99));
+                        appStages(out, tag, afterWarmUp.get(), StageHistograms.fetchQuietly(httpPort));
                         log.printf("%.0f%% load (%.0f images/s): p50 %.1f ms, p99 %.1f ms over %d images%n", 100 * load, rate,
                                 percentile(sorted, 0.5), percentile(sorted, 0.99), sorted.length);
                     }
@@ -244,14 +256,50 @@ public final class StreamsBenchmark {
                 topics.models().valueSerde().serializer().serialize("", release))).get();
     }
 
-    private Process startApp(String bootstrap, Path work, int batch) throws Exception {
+    /**
+     * Inside the app, from its /metrics over the measured part of a load phase (bucket upper bounds): record
+     * timestamp -> processed, processed -> scored, scored -> handed to the producer.
+     */
+    private void appStages(Map<String, Object> out, String tag, StageHistograms before, StageHistograms after) {
+        if (before == null || after == null) {
+            log.println("  inside the app: /metrics not readable");
+            return;
+        }
+        StringBuilder line = new StringBuilder("  inside the app (bucket upper bounds):");
+        for (String stage : StageHistograms.STAGES) {
+            String name = stage.replace("streams_", "").replace("_seconds", "");
+            double p50 = after.quantileMsSince(before, stage, 0.5);
+            double p99 = after.quantileMsSince(before, stage, 0.99);
+            out.put(tag + "App" + camel(name) + "P50AtMostMs", Double.isFinite(p50) ? p50 : -1);
+            out.put(tag + "App" + camel(name) + "P99AtMostMs", Double.isFinite(p99) ? p99 : -1);
+            line.append(String.format(" %s p50 <= %.1f / p99 <= %.1f ms;", name, p50, p99));
+        }
+        log.println(line);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** forward_wait -> ForwardWait */
+    private static String camel(String snake) {
+        StringBuilder b = new StringBuilder();
+        for (String part : snake.split("_")) {
+            b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return b.toString();
+    }
+
+    private Process startApp(String bootstrap, Path work, int batch, int httpPort) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
                 "-cp", System.getProperty("java.class.path"), "io.meanstream.cli.Meanstream", "streams-app")
                 .redirectErrorStream(true).redirectOutput(work.resolve("streams-app.log").toFile());
         Map<String, String> env = pb.environment();
         env.put("MEANSTREAM_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.put("MEANSTREAM_STREAMS_STATE_DIR", work.resolve("streams-state").toString());
-        env.put("MEANSTREAM_STREAMS_HTTP_PORT", "0");
+        env.put("MEANSTREAM_STREAMS_HTTP_PORT", Integer.toString(httpPort)); // the benchmark reads its /metrics
         env.put("MEANSTREAM_STREAMS_BATCH_SIZE", Integer.toString(batch));
         env.put("MEANSTREAM_MODEL_NAME", "fashion-mnist");
         System.getenv().forEach((k, v) -> {

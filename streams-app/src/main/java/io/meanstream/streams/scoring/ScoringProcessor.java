@@ -53,6 +53,8 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     static final String PREDICTIONS = "predictions-sink";
     static final String DEAD_LETTERS = "dead-letters-sink";
     static final String SERVICE = "streams-app";
+    /** Batch entry time of an image that waited for the first model: its wait is not a batching wait. */
+    private static final long WAITED_FOR_MODEL = Long.MIN_VALUE;
 
     private final ScoringOptions options;
     private final ModelHolder models;
@@ -66,6 +68,9 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     private final Metrics.Histogram scoringSeconds;
     private final Metrics.Histogram batchSizes;
     private final Metrics.Histogram endToEndSeconds;
+    private final Metrics.Histogram queueSeconds;
+    private final Metrics.Histogram batchWaitSeconds;
+    private final Metrics.Histogram forwardWaitSeconds;
     private final Metrics.Counter scored;
     private final Metrics.Counter deadLetters;
     private ProcessorContext<Object, Object> context;
@@ -85,6 +90,14 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         this.batchSizes = metrics.histogram("streams_batch_size", "Images per micro-batch", 1, 2, 4, 8, 16, 32, 64, 128, 256);
         this.endToEndSeconds = metrics.histogram("streams_end_to_end_seconds", "Image event time to prediction",
                 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+        // Where an image's latency goes inside the app, stage by stage (docs/benchmarks.md reads them per load).
+        double[] stage = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+        this.queueSeconds = metrics.histogram("streams_queue_seconds",
+                "Image record timestamp (producer or broker append time) to its processing: fetch and consumer queue", stage);
+        this.batchWaitSeconds = metrics.histogram("streams_batch_wait_seconds",
+                "Image processed to scored: the micro-batch wait and the ONNX Runtime call", stage);
+        this.forwardWaitSeconds = metrics.histogram("streams_forward_wait_seconds",
+                "Image scored to its prediction handed to the producer (the task's next process, punctuation or commit)", stage);
         this.scored = metrics.counter("streams_images_scored_total", "Images scored");
         this.deadLetters = metrics.counter("streams_dead_letters_total", "Records the streams-app sent to the dead-letter topic");
     }
@@ -152,6 +165,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             deadLetter("deserialize", e.errorType(), e.getMessage(), meta.topic(), meta.partition(), meta.offset(), record.key(), value);
             return;
         }
+        queueSeconds.observe(Math.max(0, context.currentSystemTimeMs() - record.timestamp()) / 1e3);
         PendingCodec p = new PendingCodec(meta.topic(), meta.partition(), meta.offset(), record.timestamp(), record.key(), value);
         if (internal != null && waiting.isEmpty() && models.version() >= 0) {
             // the common case: in memory until scored, at the latest at the next commit
@@ -193,7 +207,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
                     Map.Entry<String, Pending> entry = it.next();
                     it.remove();
                     store.delete(entry.getKey()); // in the same transaction as the prediction
-                    next.add(new ThreadBatch.Entry(this, entry.getValue()));
+                    next.add(new ThreadBatch.Entry(this, entry.getValue(), WAITED_FOR_MODEL));
                 }
                 scoreBatch(scorer, pipe, next);
             }
@@ -299,6 +313,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         scoringSeconds.observe((System.nanoTime() - start) / 1e9);
         batchSizes.observe(batch.size());
         Instant scoredAt = Instant.now();
+        long scoredNanos = System.nanoTime();
         for (int i = 0; i < batch.size(); i++) {
             Image image = batch.get(i).image().image();
             int best = scores.argMax(i);
@@ -310,9 +325,16 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
                     .setModelVersion(model.version()).setClassIndex(best).setClassName(model.classNames().get(best))
                     .setConfidence(scores.probability(i, best)).setProbabilities(probabilities).setImageTime(image.getEventTime())
                     .setScoredTime(scoredAt).build();
-            PendingCodec source = batch.get(i).image().codec();
-            ScoringProcessor owner = batch.get(i).owner();
-            owner.outbox.add(() -> owner.forwardPrediction(source, prediction));
+            ThreadBatch.Entry entry = batch.get(i);
+            if (entry.addedNanos() != WAITED_FOR_MODEL) {
+                batchWaitSeconds.observe((scoredNanos - entry.addedNanos()) / 1e9);
+            }
+            PendingCodec source = entry.image().codec();
+            ScoringProcessor owner = entry.owner();
+            owner.outbox.add(() -> {
+                forwardWaitSeconds.observe((System.nanoTime() - scoredNanos) / 1e9);
+                owner.forwardPrediction(source, prediction);
+            });
             endToEndSeconds.observe(Math.max(0, Duration.between(image.getEventTime(), scoredAt).toNanos() / 1e9));
         }
         scored.add(batch.size());

@@ -15,8 +15,8 @@ final class ThreadBatch {
 
     private static final ThreadLocal<ThreadBatch> OF_THREAD = ThreadLocal.withInitial(ThreadBatch::new);
 
-    /** An image and the task (processor) that read it. */
-    record Entry(ScoringProcessor owner, ScoringProcessor.Pending image) {
+    /** An image, the task (processor) that read it, and when it joined a batch ({@link System#nanoTime()}). */
+    record Entry(ScoringProcessor owner, ScoringProcessor.Pending image, long addedNanos) {
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -30,7 +30,7 @@ final class ThreadBatch {
         if (entries.isEmpty()) {
             oldestMs = nowMs;
         }
-        entries.add(new Entry(owner, image));
+        entries.add(new Entry(owner, image, System.nanoTime()));
     }
 
     int size() {

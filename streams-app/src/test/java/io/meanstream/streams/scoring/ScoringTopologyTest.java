@@ -51,6 +51,7 @@ class ScoringTopologyTest {
 
     Topics topics = Topics.defaults();
     ModelHolder holder;
+    Metrics metrics;
     TopologyTestDriver driver;
     TestInputTopic<String, byte[]> images;
     TestOutputTopic<String, byte[]> predictions;
@@ -74,7 +75,8 @@ class ScoringTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         ScoringOptions options = new ScoringOptions(4, Duration.ofMillis(100), 20, ImageLimits.defaults());
-        driver = new TopologyTestDriver(ScoringTopology.buildTopology(topics, options, holder, new Metrics()), props);
+        metrics = new Metrics();
+        driver = new TopologyTestDriver(ScoringTopology.buildTopology(topics, options, holder, metrics), props);
         images = driver.createInputTopic(topics.images().name(), new StringSerializer(), new ByteArraySerializer());
         predictions = driver.createOutputTopic(topics.predictions().name(), new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -105,6 +107,22 @@ class ScoringTopologyTest {
 
     List<DeadLetter> drainDeadLetters() {
         return deadLetters.readValuesToList().stream().map(v -> ContractSerdes.deadLetter().decode(v)).toList();
+    }
+
+    /** The per-stage latency histograms see every scored image; one that waited for a model has no batching wait. */
+    @Test
+    void stageLatenciesCountEveryScoredImage() throws Exception {
+        send(0); // no model yet: waits in the store
+        loadModel();
+        driver.advanceWallClockTime(Duration.ofMillis(150));
+        for (int i = 1; i < 4; i++) {
+            send(i);
+        }
+        assertEquals(4, drainPredictions().size());
+        String text = metrics.render();
+        assertTrue(text.contains("meanstream_streams_queue_seconds_count 4\n"), text);
+        assertTrue(text.contains("meanstream_streams_batch_wait_seconds_count 3\n"), text);
+        assertTrue(text.contains("meanstream_streams_forward_wait_seconds_count 4\n"), text);
     }
 
     /**
