@@ -24,11 +24,16 @@ class StreamsAppPropertiesTest {
         assertEquals("10", p.get("main.consumer.fetch.max.wait.ms"));
         assertEquals("exactly_once_v2", p.get("processing.guarantee"));
         assertFalse(p.containsKey("producer.linger.ms"), "predictions wait for the commit anyway");
+        assertFalse(p.containsKey("poll.ms"), "Kafka Streams' own poll time under exactly-once");
     }
 
     @Test
-    void atLeastOnceLowersTheProducerLinger() {
-        assertEquals("5", properties(Map.of("MEANSTREAM_STREAMS_PROCESSING_GUARANTEE", "at_least_once")).get("producer.linger.ms"));
+    void atLeastOnceLowersTheProducerLingerAndThePollTime() {
+        Properties p = properties(Map.of("MEANSTREAM_STREAMS_PROCESSING_GUARANTEE", "at_least_once"));
+        assertEquals("5", p.get("producer.linger.ms"));
+        assertEquals("10", p.get("poll.ms"));
+        assertEquals("50", properties(Map.of("MEANSTREAM_STREAMS_PROCESSING_GUARANTEE", "at_least_once", "MEANSTREAM_KAFKA_POLL_MS", "50"))
+                .get("poll.ms"), "the user's setting wins");
     }
 
     @Test
