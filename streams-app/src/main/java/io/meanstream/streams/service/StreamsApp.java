@@ -90,9 +90,9 @@ public final class StreamsApp implements AutoCloseable {
             // Without transactions nothing waits for a commit, so Kafka Streams' 100 ms producer linger would
             // be the largest part of the latency.
             clientDefault(p, true, "linger.ms", "5");
-            // Kafka Streams blocks in poll for up to poll.ms (100) per loop; images already fetched then wait
-            // behind it. 10 ms halved the half-load p99 under at_least_once (173 -> 81 and 93 ms, docs/benchmarks.md,
-            // sixth session); under exactly-once the commits dominate and the same change did not help.
+            // poll.ms: how long Kafka Streams' loop may block in poll waiting for input (100 ms by default). Measured,
+            // not derived: 10 ms cut the half-load p99 from 173-179 ms to 81-134 ms in three of four runs
+            // (docs/benchmarks.md, sixth session); under exactly-once the commits dominate and it did not help.
             if (!p.containsKey(StreamsConfig.POLL_MS_CONFIG)) {
                 p.put(StreamsConfig.POLL_MS_CONFIG, "10");
             }
