@@ -6,8 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,12 +18,24 @@ import java.util.TreeMap;
  */
 final class StageHistograms {
 
-    static final List<String> STAGES = List.of("streams_queue_seconds", "streams_batch_wait_seconds", "streams_forward_wait_seconds");
+    /** The app's stage histograms: metric name (without the {@code meanstream_} prefix) and name in reports. */
+    enum Stage {
+        QUEUE("streams_queue_seconds", "Queue"), BATCH_WAIT("streams_batch_wait_seconds", "BatchWait"),
+        FORWARD_WAIT("streams_forward_wait_seconds", "ForwardWait");
 
-    /** Cumulative bucket counts per histogram: upper bound in seconds (+Inf as infinity) -> count. */
-    private final Map<String, TreeMap<Double, Long>> buckets;
+        final String metric;
+        final String label;
 
-    private StageHistograms(Map<String, TreeMap<Double, Long>> buckets) {
+        Stage(String metric, String label) {
+            this.metric = metric;
+            this.label = label;
+        }
+    }
+
+    /** Cumulative bucket counts per stage: upper bound in seconds (+Inf as infinity) -> count. */
+    private final Map<Stage, TreeMap<Double, Long>> buckets;
+
+    private StageHistograms(Map<Stage, TreeMap<Double, Long>> buckets) {
         this.buckets = buckets;
     }
 
@@ -49,10 +60,10 @@ final class StageHistograms {
 
     /** Parses Prometheus text: lines {@code meanstream_<stage>_bucket{le="0.01"} 123}. */
     static StageHistograms parse(String text) {
-        Map<String, TreeMap<Double, Long>> buckets = new LinkedHashMap<>();
+        Map<Stage, TreeMap<Double, Long>> buckets = new EnumMap<>(Stage.class);
         for (String line : text.split("\n")) {
-            for (String stage : STAGES) {
-                String prefix = "meanstream_" + stage + "_bucket{le=\"";
+            for (Stage stage : Stage.values()) {
+                String prefix = "meanstream_" + stage.metric + "_bucket{le=\"";
                 if (line.startsWith(prefix)) {
                     int end = line.indexOf('"', prefix.length());
                     String le = line.substring(prefix.length(), end);
@@ -70,7 +81,7 @@ final class StageHistograms {
      * {@code before} and this snapshot fall (an upper bound on the quantile); NaN without observations, infinity
      * when the quantile is beyond the last finite bound.
      */
-    double quantileMsSince(StageHistograms before, String stage, double q) {
+    double quantileMsSince(StageHistograms before, Stage stage, double q) {
         TreeMap<Double, Long> now = buckets.getOrDefault(stage, new TreeMap<>());
         TreeMap<Double, Long> then = before.buckets.getOrDefault(stage, new TreeMap<>());
         long total = now.getOrDefault(Double.POSITIVE_INFINITY, 0L) - then.getOrDefault(Double.POSITIVE_INFINITY, 0L);

@@ -266,13 +266,12 @@ public final class StreamsBenchmark {
             return;
         }
         StringBuilder line = new StringBuilder("  inside the app (bucket upper bounds):");
-        for (String stage : StageHistograms.STAGES) {
-            String name = stage.replace("streams_", "").replace("_seconds", "");
+        for (StageHistograms.Stage stage : StageHistograms.Stage.values()) {
             double p50 = after.quantileMsSince(before, stage, 0.5);
             double p99 = after.quantileMsSince(before, stage, 0.99);
-            out.put(tag + "App" + camel(name) + "P50AtMostMs", Double.isFinite(p50) ? p50 : -1);
-            out.put(tag + "App" + camel(name) + "P99AtMostMs", Double.isFinite(p99) ? p99 : -1);
-            line.append(String.format(" %s p50 <= %.1f / p99 <= %.1f ms;", name, p50, p99));
+            out.put(tag + "App" + stage.label + "P50AtMostMs", Double.isFinite(p50) ? p50 : -1);
+            out.put(tag + "App" + stage.label + "P99AtMostMs", Double.isFinite(p99) ? p99 : -1);
+            line.append(String.format(" %s p50 <= %.1f / p99 <= %.1f ms;", stage.label, p50, p99));
         }
         log.println(line);
     }
@@ -281,15 +280,6 @@ public final class StreamsBenchmark {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    /** forward_wait -> ForwardWait */
-    private static String camel(String snake) {
-        StringBuilder b = new StringBuilder();
-        for (String part : snake.split("_")) {
-            b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-        }
-        return b.toString();
     }
 
     private Process startApp(String bootstrap, Path work, int batch, int httpPort) throws Exception {

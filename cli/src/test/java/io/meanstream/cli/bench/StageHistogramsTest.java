@@ -24,9 +24,9 @@ class StageHistogramsTest {
         queue.observe(5); // beyond the last finite bound
         StageHistograms after = StageHistograms.parse(metrics.render());
 
-        assertEquals(10.0, after.quantileMsSince(before, "streams_queue_seconds", 0.5), 1e-9);
-        assertEquals(100.0, after.quantileMsSince(before, "streams_queue_seconds", 0.99), 1e-9);
-        assertEquals(Double.POSITIVE_INFINITY, after.quantileMsSince(before, "streams_queue_seconds", 1.0));
-        assertTrue(Double.isNaN(after.quantileMsSince(before, "streams_batch_wait_seconds", 0.5)), "no observations");
+        assertEquals(10.0, after.quantileMsSince(before, StageHistograms.Stage.QUEUE, 0.5), 1e-9);
+        assertEquals(100.0, after.quantileMsSince(before, StageHistograms.Stage.QUEUE, 0.99), 1e-9);
+        assertEquals(Double.POSITIVE_INFINITY, after.quantileMsSince(before, StageHistograms.Stage.QUEUE, 1.0));
+        assertTrue(Double.isNaN(after.quantileMsSince(before, StageHistograms.Stage.BATCH_WAIT, 0.5)), "no observations");
     }
 }

@@ -93,9 +93,7 @@ public final class StreamsApp implements AutoCloseable {
             // poll.ms: how long Kafka Streams' loop may block in poll waiting for input (100 ms by default). Measured,
             // not derived: 10 ms cut the half-load p99 from 173-179 ms to 81-134 ms in three of four runs
             // (docs/benchmarks.md, sixth session); under exactly-once the commits dominate and it did not help.
-            if (!p.containsKey(StreamsConfig.POLL_MS_CONFIG)) {
-                p.put(StreamsConfig.POLL_MS_CONFIG, "10");
-            }
+            p.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, "10");
         }
         return p;
     }

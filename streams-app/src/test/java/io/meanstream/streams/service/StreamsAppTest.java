@@ -47,12 +47,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,7 +143,7 @@ class StreamsAppTest {
     static int partitionsHolding(int from, int count, int partitions) {
         Set<Integer> holding = new HashSet<>();
         for (int i = from; i < from + count; i++) {
-            holding.add(Utils.toPositive(Utils.murmur2(("fmnist-test-" + i).getBytes(StandardCharsets.UTF_8))) % partitions);
+            holding.add(BuiltInPartitioner.partitionForKey(("fmnist-test-" + i).getBytes(StandardCharsets.UTF_8), partitions));
         }
         return holding.size();
     }
