@@ -310,6 +310,29 @@ def plan(name):
                     out.append(variant(n, labels_per_class=lpc, seed=seed, **kw))
                 for n, kw in sup_vars:
                     out.append(variant(n, mode="sup", labels_per_class=lpc, seed=seed, **kw))
+    elif name == "s7b":
+        # second round: the first round's leaders, more seeds, combinations, longer budgets first
+        for lpc, seed in ((100, 1), (100, 2), (25, 1)):
+            out.append(variant("mt-ramp3000-steps6000", labels_per_class=lpc, seed=seed, rampup=3000, steps=6000))
+        out.append(variant("sup-steps6000", mode="sup", labels_per_class=100, seed=1, steps=6000))
+        runs = [(100, "mt-ramp3000", dict(rampup=3000), (2, 3)), (100, "mt-cons200", dict(cons=200.0), (2, 3)),
+                (100, "mt-cons100", dict(cons=100.0), (2, 3)),
+                (100, "mt-cons200-ramp3000", dict(cons=200.0, rampup=3000), (1, 2, 3)),
+                (100, "mt-lab64-ramp3000", dict(labeled=64, rampup=3000), (1, 2)),
+                (25, "mt-ramp3000", dict(rampup=3000), (2, 3)), (25, "mt-cons800", dict(cons=800.0), (2, 3)),
+                (25, "mt-kl10", dict(cons_type="kl", cons=10.0), (2, 3)),
+                (25, "mt-cons800-ramp3000", dict(cons=800.0, rampup=3000), (1, 2, 3)),
+                (25, "mt-tr0", dict(translate=0), (2, 3)), (25, "mt-lab64", dict(labeled=64), (2, 3))]
+        for lpc, n, kw, seeds in runs:
+            for seed in seeds:
+                out.append(variant(n, labels_per_class=lpc, seed=seed, **kw))
+    elif name == "s7c":
+        # third round: 6,000-step budgets, both modes, the remaining seeds
+        for lpc, seed in ((100, 2), (100, 3), (25, 2), (25, 3)):
+            out.append(variant("sup-steps6000", mode="sup", labels_per_class=lpc, seed=seed, steps=6000))
+        for lpc, seed in ((100, 3), (25, 2), (25, 3)):
+            out.append(variant("mt-ramp3000-steps6000", labels_per_class=lpc, seed=seed, rampup=3000, steps=6000))
+        out.append(variant("sup-steps6000", mode="sup", labels_per_class=25, seed=1, steps=6000))
     elif name == "smoke":
         out = [variant("smoke-mt", steps=20, eval_every=10), variant("smoke-sup", mode="sup", steps=20, eval_every=10),
                variant("smoke-kl-flip-drop", steps=20, eval_every=10, cons_type="kl", flip=True, dropout=0.3,

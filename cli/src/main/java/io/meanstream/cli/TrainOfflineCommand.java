@@ -58,20 +58,21 @@ final class TrainOfflineCommand implements Callable<Integer> {
     @Option(names = "--labeled-batch-size", description = "Labeled rows per batch (default 32).")
     Integer labeledBatchSize;
 
-    @Option(names = "--consistency", description = "Consistency cost weight after ramp-up.")
+    @Option(names = "--consistency", description = "Consistency cost weight after ramp-up (default 400).")
     Float consistency;
 
     @Option(names = "--consistency-type", description = "mse or kl (default mse).")
     String consistencyType;
 
-    @Option(names = "--consistency-rampup", description = "Ramp-up steps of the consistency weight.")
+    @Option(names = "--consistency-rampup", description = "Ramp-up steps of the consistency weight (default 3000).")
     Integer consistencyRampup;
 
     @Option(names = "--ema-decay", description = "Teacher EMA decay.")
     Float emaDecay;
 
-    @Option(names = "--two-heads", description = "Separate classification and consistency heads with a logit-distance cost.")
-    boolean twoHeads;
+    @Option(names = "--two-heads", negatable = true,
+            description = "Separate classification and consistency heads with a logit-distance cost (default: on).")
+    Boolean twoHeads;
 
     @Option(names = "--logit-distance-cost", description = "Weight of the logit distance between the two heads.")
     Float logitDistanceCost;
@@ -198,7 +199,7 @@ final class TrainOfflineCommand implements Callable<Integer> {
         if (consistencyType != null) b.consistencyType(MeanTeacherConfig.ConsistencyType.valueOf(consistencyType.toUpperCase(Locale.ROOT)));
         if (consistencyRampup != null) b.consistencyRampupSteps(consistencyRampup);
         if (emaDecay != null) b.emaDecay(emaDecay);
-        if (twoHeads) b.twoHeads(true);
+        if (twoHeads != null) b.twoHeads(twoHeads);
         if (logitDistanceCost != null) b.logitDistanceCost(logitDistanceCost);
         if (optimizer != null) b.optimizer(optimizer.equalsIgnoreCase("adam") ? MeanTeacherConfig.OptimizerType.ADAM : MeanTeacherConfig.OptimizerType.SGD_NESTEROV);
         if (learningRate != null) b.learningRate(learningRate);

@@ -33,6 +33,8 @@ public record TrainerConfig(String modelName, List<String> classNames, TensorSpe
                 .labeledBatchSize(s.get(TrainerSettings.LABELED_BATCH_SIZE))
                 .consistencyWeight(s.get(TrainerSettings.CONSISTENCY).floatValue())
                 .consistencyRampupSteps(s.get(TrainerSettings.CONSISTENCY_RAMPUP))
+                .twoHeads(s.get(TrainerSettings.TWO_HEADS))
+                .logitDistanceCost(s.get(TrainerSettings.LOGIT_DISTANCE_COST).floatValue())
                 .emaDecay(s.get(TrainerSettings.EMA_DECAY).floatValue())
                 .learningRate(s.get(TrainerSettings.LEARNING_RATE).floatValue())
                 .lrSchedule(MeanTeacherConfig.LrSchedule.CONSTANT)

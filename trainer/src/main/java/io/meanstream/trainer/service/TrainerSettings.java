@@ -44,6 +44,10 @@ public final class TrainerSettings {
     public static final Setting<Integer> LABELED_BATCH_SIZE = Setting.integer("MEANSTREAM_TRAINER_LABELED_BATCH_SIZE", 32, "Labeled rows per step");
     public static final Setting<Double> CONSISTENCY = Setting.decimal("MEANSTREAM_TRAINER_CONSISTENCY", 20.0, "Consistency cost weight after ramp-up");
     public static final Setting<Integer> CONSISTENCY_RAMPUP = Setting.integer("MEANSTREAM_TRAINER_CONSISTENCY_RAMPUP", 1000, "Ramp-up steps of the consistency weight");
+    public static final Setting<Boolean> TWO_HEADS = Setting.bool("MEANSTREAM_TRAINER_TWO_HEADS", false,
+            "Separate classification and consistency heads with a logit-distance cost (the offline winner; not yet measured in continual training)");
+    public static final Setting<Double> LOGIT_DISTANCE_COST = Setting.decimal("MEANSTREAM_TRAINER_LOGIT_DISTANCE_COST", 0.01,
+            "Weight of the logit distance between the two heads");
     public static final Setting<Double> EMA_DECAY = Setting.decimal("MEANSTREAM_TRAINER_EMA_DECAY", 0.99, "Teacher EMA decay");
     public static final Setting<Double> LEARNING_RATE = Setting.decimal("MEANSTREAM_TRAINER_LEARNING_RATE", 0.02, "Learning rate (constant after warm-up: training never ends)");
     public static final Setting<Boolean> HFLIP = Setting.bool("MEANSTREAM_TRAINER_HFLIP", false,
@@ -55,7 +59,7 @@ public final class TrainerSettings {
         return List.of(MODEL_NAME, CLASS_NAMES, INPUT_SHAPE, INPUT_MEAN, INPUT_STD, INPUT_RESIZE, MAX_LABEL_DELAY, HOLDOUT_FRACTION,
                 MIN_LABELS, MIN_LABELS_PER_CLASS, BUFFER_SIZE, BUFFER_MAX_USES, RELEASE_EVERY_STEPS, RELEASE_EVERY, RELEASE_MARGIN,
                 RELEASE_INLINE_LIMIT, MODEL_STORE, CHECKPOINT_DIR, CHECKPOINT_EVERY_STEPS, CHECKPOINT_EVERY, CHECKPOINT_KEEP, STATE_DIR,
-                DEVICE, THREADS, HTTP_PORT, BATCH_SIZE, LABELED_BATCH_SIZE, CONSISTENCY, CONSISTENCY_RAMPUP, EMA_DECAY, LEARNING_RATE,
+                DEVICE, THREADS, HTTP_PORT, BATCH_SIZE, LABELED_BATCH_SIZE, CONSISTENCY, CONSISTENCY_RAMPUP, TWO_HEADS, LOGIT_DISTANCE_COST, EMA_DECAY, LEARNING_RATE,
                 HFLIP, WIDTH, SEED);
     }
 }
