@@ -59,6 +59,12 @@ public final class StreamsBenchmark {
     public record Result(Map<String, Object> values) {
     }
 
+    /** Images slower than this count as slow (the half-load p99 target), ... */
+    private static final double STALL_THRESHOLD_MS = 100;
+    /** ... and slow images less than this far apart (image time) belong to the same stall. */
+    private static final long STALL_GAP_MS = 50;
+    private static final String APP_GC_LOG = "streams-app-gc.log";
+
     private final PrintStream log;
 
     public StreamsBenchmark(PrintStream log) {
@@ -87,6 +93,7 @@ public final class StreamsBenchmark {
         out.put("kafkaClientSettings", kafkaSettings);
         double raw = rawLoop(onnx, images, batch);
         out.put("rawOrtImagesPerSecond", Math.round(raw));
+        List<GcPauses.Pause> benchPauses = GcPauses.recordThisJvm();
 
         try (LocalKafkaBroker broker = LocalKafkaBroker.builder().dataDir(work.resolve("kafka")).build().start(Duration.ofSeconds(120))) {
             KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(broker.bootstrapServers());
@@ -162,6 +169,7 @@ public final class StreamsBenchmark {
                                         + "scored -> received p50 %.1f / p99 %.1f ms%n", percentile(toBroker, 0.5), percentile(toBroker, 0.99),
                                 percentile(toScored, 0.5), percentile(toScored, 0.99), percentile(toReceived, 0.5), percentile(toReceived, 0.99));
                         appStages(out, tag, afterWarmUp.get(), StageHistograms.fetchQuietly(httpPort));
+                        stalls(out, tag, latencies, GcPauses.parse(readLines(work.resolve(APP_GC_LOG))), benchPauses);
                         log.printf("%.0f%% load (%.0f images/s): p50 %.1f ms, p99 %.1f ms over %d images%n", 100 * load, rate,
                                 percentile(sorted, 0.5), percentile(sorted, 0.99), sorted.length);
                     }
@@ -284,7 +292,7 @@ public final class StreamsBenchmark {
 
     private Process startApp(String bootstrap, Path work, int batch, int httpPort) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), "io.meanstream.cli.Meanstream", "streams-app")
+                "-Xlog:gc:file=" + work.resolve(APP_GC_LOG) + ":time", "-cp", System.getProperty("java.class.path"), "io.meanstream.cli.Meanstream", "streams-app")
                 .redirectErrorStream(true).redirectOutput(work.resolve("streams-app.log").toFile());
         Map<String, String> env = pb.environment();
         env.put("MEANSTREAM_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
@@ -363,7 +371,7 @@ public final class StreamsBenchmark {
                     Instant now = Instant.now();
                     long image = p.getImageTime().toEpochMilli();
                     // r.timestamp(): the image's broker append time, which the app gives its prediction
-                    latencies.add(new Latency(r.timestamp() - image, p.getScoredTime().toEpochMilli() - image,
+                    latencies.add(new Latency(image, r.timestamp() - image, p.getScoredTime().toEpochMilli() - image,
                             Duration.between(p.getImageTime(), now).toNanos() / 1e6));
                 }
             }
@@ -371,8 +379,60 @@ public final class StreamsBenchmark {
         return got;
     }
 
-    /** Ms from the image's event time to its broker append, to its scoring and to its prediction's receipt. */
-    private record Latency(double appended, double scored, double received) {
+    /** The image's event time (epoch ms); ms from it to its broker append, to its scoring and to its prediction's receipt. */
+    private record Latency(long imageMs, double appended, double scored, double received) {
+    }
+
+    /**
+     * Images slower than {@link #STALL_THRESHOLD_MS}, grouped into stalls ({@link Stalls}), and the GC pauses of
+     * both JVMs in the measured window and in the worst stalls' windows: whether the latency tail is spread
+     * queueing or a few pauses, and whether garbage collection explains them.
+     */
+    private void stalls(Map<String, Object> out, String tag, List<Latency> latencies, List<GcPauses.Pause> appPauses,
+                        List<GcPauses.Pause> benchPauses) {
+        if (latencies.isEmpty()) {
+            return;
+        }
+        long[] imageMs = latencies.stream().mapToLong(Latency::imageMs).toArray();
+        double[] received = latencies.stream().mapToDouble(Latency::received).toArray();
+        List<Stalls.Stall> stalls = Stalls.find(imageMs, received, STALL_THRESHOLD_MS, STALL_GAP_MS);
+        long from = Arrays.stream(imageMs).min().orElseThrow();
+        long to = Arrays.stream(imageMs).max().orElseThrow() + (long) Arrays.stream(received).max().orElseThrow();
+        out.put(tag + "SlowImages", stalls.stream().mapToInt(Stalls.Stall::images).sum());
+        out.put(tag + "Stalls", stalls.size());
+        out.put(tag + "AppGcPauses", gcSummary(GcPauses.within(appPauses, from, to)));
+        out.put(tag + "BenchGcPauses", gcSummary(GcPauses.within(benchPauses, from, to)));
+        List<Map<String, Object>> worst = new ArrayList<>();
+        for (Stalls.Stall s : stalls.subList(0, Math.min(3, stalls.size()))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("atSecond", Math.round((s.startMs() - from) / 100.0) / 10.0);
+            m.put("spanMs", s.endMs() - s.startMs());
+            m.put("images", s.images());
+            m.put("maxLatencyMs", Math.round(s.maxLatencyMs()));
+            m.put("appGcPausedMs", Math.round(GcPauses.pausedMs(appPauses, s.startMs(), s.windowEndMs())));
+            m.put("benchGcPausedMs", Math.round(GcPauses.pausedMs(benchPauses, s.startMs(), s.windowEndMs())));
+            worst.add(m);
+        }
+        out.put(tag + "WorstStalls", worst);
+        log.printf("  %d images over %.0f ms in %d stalls; worst: %s; GC pauses in the window: app %s, benchmark JVM %s%n",
+                out.get(tag + "SlowImages"), STALL_THRESHOLD_MS, stalls.size(), worst, out.get(tag + "AppGcPauses"),
+                out.get(tag + "BenchGcPauses"));
+    }
+
+    private static Map<String, Object> gcSummary(List<GcPauses.Pause> pauses) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", pauses.size());
+        m.put("totalMs", Math.round(pauses.stream().mapToDouble(GcPauses.Pause::durationMs).sum()));
+        m.put("maxMs", Math.round(pauses.stream().mapToDouble(GcPauses.Pause::durationMs).max().orElse(0)));
+        return m;
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** Puts {@code <key>P50Ms} and {@code <key>P99Ms} of one latency component; returns its sorted values. */
