@@ -200,7 +200,7 @@ def run(cfg, data_dir, deadline):
     curve = []
     t0 = time.time()
     truncated = False
-    cons_sum = 0.0
+    last_cons = 0.0
     step = 0
     for step in range(cfg["steps"]):
         idx = [next(lab_it) for _ in range(nl)] + [next(unl_it) for _ in range(nu)]
@@ -241,9 +241,9 @@ def run(cfg, data_dir, deadline):
         done = step + 1
         if done % cfg["eval_every"] == 0 or done == cfg["steps"]:
             if mt:
-                cons_sum = float(cons.item())
+                last_cons = float(cons.item())
             curve.append(dict(step=done, teacher=evaluate(teacher, test), student=evaluate(student, test),
-                              cons=cons_sum))
+                              cons=last_cons))
         if done % 100 == 0 and time.time() > deadline:
             truncated = True
             break

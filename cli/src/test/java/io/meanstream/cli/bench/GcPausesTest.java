@@ -1,6 +1,8 @@
 package io.meanstream.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -44,9 +46,9 @@ class GcPausesTest {
         while (pauses.isEmpty() && System.currentTimeMillis() < deadline) {
             Thread.onSpinWait();
         }
-        assertEquals(false, pauses.isEmpty(), "System.gc() is a full, stop-the-world collection under G1");
+        assertFalse(pauses.isEmpty(), "System.gc() is a full, stop-the-world collection under G1");
         long now = System.currentTimeMillis();
         GcPauses.Pause p = pauses.get(0);
-        assertEquals(true, p.endMs() <= now && p.endMs() > now - 10_000, "placed in wall-clock time: " + p);
+        assertTrue(p.endMs() <= now && p.endMs() > now - 10_000, "placed in wall-clock time: " + p);
     }
 }
