@@ -67,8 +67,11 @@ final class TrainOfflineCommand implements Callable<Integer> {
     @Option(names = "--consistency-rampup", description = "Ramp-up steps of the consistency weight (default 3000).")
     Integer consistencyRampup;
 
-    @Option(names = "--ema-decay", description = "Teacher EMA decay.")
+    @Option(names = "--ema-decay", description = "Teacher EMA decay while the consistency weight ramps up (default 0.99).")
     Float emaDecay;
+
+    @Option(names = "--ema-decay-after-rampup", description = "Teacher EMA decay once the ramp-up is over (default 0.999).")
+    Float emaDecayAfterRampup;
 
     @Option(names = "--two-heads", negatable = true,
             description = "Separate classification and consistency heads with a logit-distance cost (default: on).")
@@ -199,6 +202,7 @@ final class TrainOfflineCommand implements Callable<Integer> {
         if (consistencyType != null) b.consistencyType(MeanTeacherConfig.ConsistencyType.valueOf(consistencyType.toUpperCase(Locale.ROOT)));
         if (consistencyRampup != null) b.consistencyRampupSteps(consistencyRampup);
         if (emaDecay != null) b.emaDecay(emaDecay);
+        if (emaDecayAfterRampup != null) b.emaDecayAfterRampup(emaDecayAfterRampup);
         if (twoHeads != null) b.twoHeads(twoHeads);
         if (logitDistanceCost != null) b.logitDistanceCost(logitDistanceCost);
         if (optimizer != null) b.optimizer(optimizer.equalsIgnoreCase("adam") ? MeanTeacherConfig.OptimizerType.ADAM : MeanTeacherConfig.OptimizerType.SGD_NESTEROV);

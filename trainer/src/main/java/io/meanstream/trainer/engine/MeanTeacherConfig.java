@@ -16,6 +16,7 @@ public record MeanTeacherConfig(
         float consistencyWeight,
         int consistencyRampupSteps,
         float emaDecay,
+        float emaDecayAfterRampup,
         boolean twoHeads,
         float logitDistanceCost,
         OptimizerType optimizer,
@@ -54,6 +55,7 @@ public record MeanTeacherConfig(
         require(mode == Mode.SUPERVISED || labeledBatchSize < batchSize, "Mean Teacher needs unlabeled rows: labeledBatchSize < batchSize");
         require(consistencyWeight >= 0, "consistencyWeight must be >= 0");
         require(emaDecay >= 0 && emaDecay < 1, "emaDecay must be in [0, 1)");
+        require(emaDecayAfterRampup >= 0 && emaDecayAfterRampup < 1, "emaDecayAfterRampup must be in [0, 1)");
         require(learningRate > 0, "learningRate must be > 0");
         require(translatePixels >= 0, "translatePixels must be >= 0");
         require(inputNoiseStd >= 0, "inputNoiseStd must be >= 0");
@@ -96,6 +98,7 @@ public record MeanTeacherConfig(
         m.put("consistencyWeight", consistencyWeight);
         m.put("consistencyRampupSteps", consistencyRampupSteps);
         m.put("emaDecay", emaDecay);
+        m.put("emaDecayAfterRampup", emaDecayAfterRampup);
         m.put("twoHeads", twoHeads);
         m.put("logitDistanceCost", logitDistanceCost);
         m.put("optimizer", optimizer.name().toLowerCase(Locale.ROOT).replace('_', '-'));
@@ -127,6 +130,9 @@ public record MeanTeacherConfig(
         private float consistencyWeight = 400f;
         private int consistencyRampupSteps = 3000;
         private float emaDecay = 0.99f;
+        // The paper's schedule: a fast teacher while the student changes quickly, a slow one (a longer average, steadier
+        // targets) once the consistency cost has ramped up (docs/benchmarks.md, eighth session).
+        private float emaDecayAfterRampup = 0.999f;
         private boolean twoHeads = true;
         private float logitDistanceCost = 0.01f;
         private OptimizerType optimizer = OptimizerType.SGD_NESTEROV;
@@ -158,6 +164,7 @@ public record MeanTeacherConfig(
             consistencyWeight = c.consistencyWeight;
             consistencyRampupSteps = c.consistencyRampupSteps;
             emaDecay = c.emaDecay;
+            emaDecayAfterRampup = c.emaDecayAfterRampup;
             twoHeads = c.twoHeads;
             logitDistanceCost = c.logitDistanceCost;
             optimizer = c.optimizer;
@@ -184,6 +191,7 @@ public record MeanTeacherConfig(
         public Builder consistencyWeight(float v) { consistencyWeight = v; return this; }
         public Builder consistencyRampupSteps(int v) { consistencyRampupSteps = v; return this; }
         public Builder emaDecay(float v) { emaDecay = v; return this; }
+        public Builder emaDecayAfterRampup(float v) { emaDecayAfterRampup = v; return this; }
         public Builder twoHeads(boolean v) { twoHeads = v; return this; }
         public Builder logitDistanceCost(float v) { logitDistanceCost = v; return this; }
         public Builder optimizer(OptimizerType v) { optimizer = v; return this; }
@@ -204,7 +212,7 @@ public record MeanTeacherConfig(
 
         public MeanTeacherConfig build() {
             return new MeanTeacherConfig(mode, batchSize, labeledBatchSize, consistencyType, consistencyWeight,
-                    consistencyRampupSteps, emaDecay, twoHeads, logitDistanceCost, optimizer, learningRate, momentum,
+                    consistencyRampupSteps, emaDecay, emaDecayAfterRampup, twoHeads, logitDistanceCost, optimizer, learningRate, momentum,
                     weightDecay, lrWarmupSteps, lrSchedule, totalSteps, translatePixels, horizontalFlip, inputNoiseStd,
                     cutoutPixels, weakTeacherInput, dropout, widthFactor, seed);
         }

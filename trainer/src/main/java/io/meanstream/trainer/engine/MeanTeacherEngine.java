@@ -192,7 +192,7 @@ public final class MeanTeacherEngine implements AutoCloseable {
             optimizer.step(trainable, lr);
             step++;
             mark = phaseTimes.lap(PhaseTimes.Phase.OPTIMIZER, mark);
-            double alpha = Schedules.emaAlpha(step, config.emaDecay());
+            double alpha = Schedules.emaAlpha(step, Schedules.emaDecay(config, step));
             updateTeacher(alpha);
             phaseTimes.lap(PhaseTimes.Phase.EMA, mark);
             phaseTimes.stepDone();

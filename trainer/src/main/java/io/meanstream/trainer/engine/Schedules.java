@@ -33,6 +33,14 @@ public final class Schedules {
         return Math.min(1.0 - 1.0 / (step + 1.0), decay);
     }
 
+    /**
+     * The EMA decay ceiling at a step: {@code emaDecay} while the consistency weight ramps up, then
+     * {@code emaDecayAfterRampup} (the paper uses 0.99 and 0.999). With no ramp-up the late decay holds from the start.
+     */
+    public static double emaDecay(MeanTeacherConfig c, long step) {
+        return step < c.consistencyRampupSteps() ? c.emaDecay() : c.emaDecayAfterRampup();
+    }
+
     /** Linear warm-up from 0 over lrWarmupSteps, then constant or cosine decay to 0 at totalSteps. */
     public static double learningRate(MeanTeacherConfig c, long step) {
         double lr = c.learningRate();

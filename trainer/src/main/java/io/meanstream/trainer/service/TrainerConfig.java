@@ -36,6 +36,7 @@ public record TrainerConfig(String modelName, List<String> classNames, TensorSpe
                 .twoHeads(s.get(TrainerSettings.TWO_HEADS))
                 .logitDistanceCost(s.get(TrainerSettings.LOGIT_DISTANCE_COST).floatValue())
                 .emaDecay(s.get(TrainerSettings.EMA_DECAY).floatValue())
+                .emaDecayAfterRampup(s.get(TrainerSettings.EMA_DECAY_AFTER_RAMPUP).floatValue())
                 .learningRate(s.get(TrainerSettings.LEARNING_RATE).floatValue())
                 .lrSchedule(MeanTeacherConfig.LrSchedule.CONSTANT)
                 .widthFactor(s.get(TrainerSettings.WIDTH))

@@ -48,7 +48,9 @@ public final class TrainerSettings {
             "Separate classification and consistency heads with a logit-distance cost (the offline winner; not yet measured in continual training)");
     public static final Setting<Double> LOGIT_DISTANCE_COST = Setting.decimal("MEANSTREAM_TRAINER_LOGIT_DISTANCE_COST", 0.01,
             "Weight of the logit distance between the two heads");
-    public static final Setting<Double> EMA_DECAY = Setting.decimal("MEANSTREAM_TRAINER_EMA_DECAY", 0.99, "Teacher EMA decay");
+    public static final Setting<Double> EMA_DECAY = Setting.decimal("MEANSTREAM_TRAINER_EMA_DECAY", 0.99, "Teacher EMA decay during the consistency ramp-up");
+    public static final Setting<Double> EMA_DECAY_AFTER_RAMPUP = Setting.decimal("MEANSTREAM_TRAINER_EMA_DECAY_AFTER_RAMPUP", 0.99,
+            "Teacher EMA decay after the ramp-up (offline the engine uses 0.999; not yet measured in continual training)");
     public static final Setting<Double> LEARNING_RATE = Setting.decimal("MEANSTREAM_TRAINER_LEARNING_RATE", 0.02, "Learning rate (constant after warm-up: training never ends)");
     public static final Setting<Boolean> HFLIP = Setting.bool("MEANSTREAM_TRAINER_HFLIP", false,
             "Random horizontal flips (only where a mirrored image keeps its class and occurs at inference; off for Fashion-MNIST)");
@@ -59,7 +61,8 @@ public final class TrainerSettings {
         return List.of(MODEL_NAME, CLASS_NAMES, INPUT_SHAPE, INPUT_MEAN, INPUT_STD, INPUT_RESIZE, MAX_LABEL_DELAY, HOLDOUT_FRACTION,
                 MIN_LABELS, MIN_LABELS_PER_CLASS, BUFFER_SIZE, BUFFER_MAX_USES, RELEASE_EVERY_STEPS, RELEASE_EVERY, RELEASE_MARGIN,
                 RELEASE_INLINE_LIMIT, MODEL_STORE, CHECKPOINT_DIR, CHECKPOINT_EVERY_STEPS, CHECKPOINT_EVERY, CHECKPOINT_KEEP, STATE_DIR,
-                DEVICE, THREADS, HTTP_PORT, BATCH_SIZE, LABELED_BATCH_SIZE, CONSISTENCY, CONSISTENCY_RAMPUP, TWO_HEADS, LOGIT_DISTANCE_COST, EMA_DECAY, LEARNING_RATE,
+                DEVICE, THREADS, HTTP_PORT, BATCH_SIZE, LABELED_BATCH_SIZE, CONSISTENCY, CONSISTENCY_RAMPUP, TWO_HEADS, LOGIT_DISTANCE_COST, EMA_DECAY,
+                EMA_DECAY_AFTER_RAMPUP, LEARNING_RATE,
                 HFLIP, WIDTH, SEED);
     }
 }

@@ -16,6 +16,8 @@ class MeanTeacherConfigTest {
         assertTrue(c.twoHeads());
         assertEquals(400f, c.consistencyWeight());
         assertEquals(3000, c.consistencyRampupSteps());
+        assertEquals(0.99f, c.emaDecay());
+        assertEquals(0.999f, c.emaDecayAfterRampup());
         assertEquals(0.01f, c.logitDistanceCost());
         assertEquals(12, c.cutoutPixels());
         assertEquals(0f, c.inputNoiseStd());
@@ -29,6 +31,12 @@ class MeanTeacherConfigTest {
         assertEquals(0, c.unlabeledBatchSize());
         assertEquals(32, c.rowsPerStep());
         assertEquals(false, c.describe().get("twoHeads"));
+    }
+
+    @Test
+    void emaDecaysOutsideZeroToOneAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> MeanTeacherConfig.builder().emaDecayAfterRampup(1f).build());
+        assertThrows(IllegalArgumentException.class, () -> MeanTeacherConfig.builder().emaDecayAfterRampup(-0.1f).build());
     }
 
     @Test

@@ -33,6 +33,17 @@ class SchedulesTest {
     }
 
     @Test
+    void emaDecayIsTheEarlyDecayDuringTheRampupThenTheLateOne() {
+        MeanTeacherConfig c = MeanTeacherConfig.builder().consistencyRampupSteps(3000).emaDecay(0.99f).emaDecayAfterRampup(0.999f).build();
+        assertEquals(0.99f, Schedules.emaDecay(c, 1), 0);
+        assertEquals(0.99f, Schedules.emaDecay(c, 2999), 0);
+        assertEquals(0.999f, Schedules.emaDecay(c, 3000), 0);
+        assertEquals(0.999f, Schedules.emaDecay(c, 100_000), 0);
+        MeanTeacherConfig noRampup = c.toBuilder().consistencyRampupSteps(0).build();
+        assertEquals(0.999f, Schedules.emaDecay(noRampup, 1), 0, "no ramp-up: the late decay from the start");
+    }
+
+    @Test
     void learningRateWarmsUpLinearlyThenFollowsCosineOrStaysConstant() {
         MeanTeacherConfig cosine = MeanTeacherConfig.builder().learningRate(0.1f).lrWarmupSteps(10).totalSteps(110)
                 .lrSchedule(MeanTeacherConfig.LrSchedule.COSINE).build();
