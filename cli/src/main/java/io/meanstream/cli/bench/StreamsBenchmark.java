@@ -63,6 +63,9 @@ public final class StreamsBenchmark {
     private static final double STALL_THRESHOLD_MS = 100;
     /** ... and slow images less than this far apart (image time) belong to the same stall. */
     private static final long STALL_GAP_MS = 50;
+    /** How often the CPU time of every thread is sampled, and how many of the busiest thread groups are reported. */
+    private static final long CPU_SAMPLE_MS = 100;
+    private static final int BUSIEST_THREADS = 8;
     private static final String APP_GC_LOG = "streams-app-gc.log";
 
     private final PrintStream log;
@@ -113,6 +116,8 @@ public final class StreamsBenchmark {
                 publish(producer, topics, onnx);
                 int httpPort = freePort();
                 Process app = startApp(broker.bootstrapServers(), work, batch, httpPort);
+                // Every thread's CPU time in both JVMs and the machine's, sampled beside the run (no profiler).
+                ThreadCpu cpu = new ThreadCpu(Map.of("app", app.pid(), "bench", ProcessHandle.current().pid()), CPU_SAMPLE_MS);
                 try {
                     awaitReady(app, work.resolve("streams-app.log"));
                     // 0. warm-up, not measured: a fresh JVM spends a large share of the 2 cores in the JIT
@@ -169,12 +174,13 @@ public final class StreamsBenchmark {
                                         + "scored -> received p50 %.1f / p99 %.1f ms%n", percentile(toBroker, 0.5), percentile(toBroker, 0.99),
                                 percentile(toScored, 0.5), percentile(toScored, 0.99), percentile(toReceived, 0.5), percentile(toReceived, 0.99));
                         appStages(out, tag, afterWarmUp.get(), StageHistograms.fetchQuietly(httpPort));
-                        stalls(out, tag, latencies, GcPauses.parse(readLines(work.resolve(APP_GC_LOG))), benchPauses);
+                        stalls(out, tag, latencies, GcPauses.parse(readLines(work.resolve(APP_GC_LOG))), benchPauses, cpu);
                         log.printf("%.0f%% load (%.0f images/s): p50 %.1f ms, p99 %.1f ms over %d images%n", 100 * load, rate,
                                 percentile(sorted, 0.5), percentile(sorted, 0.99), sorted.length);
                     }
                     out.put("appPeakRssMiB", peakRssMiB(app.pid()));
                 } finally {
+                    cpu.close();
                     app.destroy();
                     app.waitFor();
                 }
@@ -389,7 +395,7 @@ public final class StreamsBenchmark {
      * queueing or a few pauses, and whether garbage collection explains them.
      */
     private void stalls(Map<String, Object> out, String tag, List<Latency> latencies, List<GcPauses.Pause> appPauses,
-                        List<GcPauses.Pause> benchPauses) {
+                        List<GcPauses.Pause> benchPauses, ThreadCpu cpu) {
         if (latencies.isEmpty()) {
             return;
         }
@@ -402,6 +408,7 @@ public final class StreamsBenchmark {
         out.put(tag + "Stalls", stalls.size());
         out.put(tag + "AppGcPauses", gcSummary(GcPauses.within(appPauses, from, to)));
         out.put(tag + "BenchGcPauses", gcSummary(GcPauses.within(benchPauses, from, to)));
+        out.put(tag + "Cpu", cpu.window(from, to, BUSIEST_THREADS));
         List<Map<String, Object>> worst = new ArrayList<>();
         for (Stalls.Stall s : stalls.subList(0, Math.min(3, stalls.size()))) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -411,12 +418,13 @@ public final class StreamsBenchmark {
             m.put("maxLatencyMs", Math.round(s.maxLatencyMs()));
             m.put("appGcPausedMs", Math.round(GcPauses.pausedMs(appPauses, s.startMs(), s.windowEndMs())));
             m.put("benchGcPausedMs", Math.round(GcPauses.pausedMs(benchPauses, s.startMs(), s.windowEndMs())));
+            m.put("cpu", cpu.window(s.startMs(), s.windowEndMs(), BUSIEST_THREADS));
             worst.add(m);
         }
         out.put(tag + "WorstStalls", worst);
-        log.printf("  %d images over %.0f ms in %d stalls; worst: %s; GC pauses in the window: app %s, benchmark JVM %s%n",
+        log.printf("  %d images over %.0f ms in %d stalls; worst: %s; GC pauses in the window: app %s, benchmark JVM %s; CPU in the window: %s%n",
                 out.get(tag + "SlowImages"), STALL_THRESHOLD_MS, stalls.size(), worst, out.get(tag + "AppGcPauses"),
-                out.get(tag + "BenchGcPauses"));
+                out.get(tag + "BenchGcPauses"), out.get(tag + "Cpu"));
     }
 
     private static Map<String, Object> gcSummary(List<GcPauses.Pause> pauses) {
