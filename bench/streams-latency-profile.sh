@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 exec env MEANSTREAM_STREAMS_PROCESSING_GUARANTEE=at_least_once MEANSTREAM_STREAMS_COMMIT_INTERVAL=5s \
     MEANSTREAM_STREAMS_BATCH_WAIT=5ms MEANSTREAM_KAFKA_CONSUMER_FETCH_MAX_WAIT_MS=5 "$@" \
-    "${MEANSTREAM:-./meanstream}" bench-streams --warm-up 40000 --backlog 40000 --seconds 30 --load-warm-up 30 --batch-size 32
+    "${MEANSTREAM:-./meanstream}" bench-streams --warm-up 40000 --backlog 40000 --seconds 30 --load-warm-up 90 --batch-size 32

@@ -32,18 +32,20 @@ final class BenchStreamsCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "An exported model (default: the default ConvNet, untrained: same cost).")
     Path model;
 
-    @Option(names = "--backlog", defaultValue = "20000", description = "Images for the throughput run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backlog", defaultValue = "40000", description = "Images for the throughput run (default: ${DEFAULT-VALUE}).")
     int backlog;
 
-    @Option(names = "--warm-up", defaultValue = "20000",
+    @Option(names = "--warm-up", defaultValue = "40000",
             description = "Images sent through the app first and not measured, so the JIT compiler has done its work (default: ${DEFAULT-VALUE}).")
     int warmUp;
 
-    @Option(names = "--load-warm-up", defaultValue = "15",
+    // 90 s: both JVMs' JIT compilers were still taking up to a core of the two in bursts 30 s into a load, and those
+    // bursts were the half-load tail (docs/benchmarks.md, eighth session); after 90 s they took 0.02-0.03 cores.
+    @Option(names = "--load-warm-up", defaultValue = "90",
             description = "Seconds of each steady load sent before its latency is counted (default: ${DEFAULT-VALUE}).")
     int loadWarmUp;
 
-    @Option(names = "--seconds", defaultValue = "20", description = "Length of each latency run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "30", description = "Length of each latency run (default: ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(names = "--batch-size", defaultValue = "32", description = "Micro-batch size of both (default: ${DEFAULT-VALUE}).")

@@ -133,9 +133,11 @@ public final class StreamsBenchmark {
                     }
                     // 1. throughput: a backlog of images, then the time until all have a prediction
                     long t0 = System.nanoTime();
+                    long backlogStartMs = System.currentTimeMillis();
                     send(producer, topics, images, warmUp, backlog, 0);
                     int got = drain(predictions, backlog, Duration.ofMinutes(10), null, 0);
                     double e2e = got / ((System.nanoTime() - t0) / 1e9);
+                    out.put("backlogCpu", cpu.window(backlogStartMs, System.currentTimeMillis(), BUSIEST_THREADS));
                     out.put("endToEndImagesPerSecond", Math.round(e2e));
                     out.put("endToEndShareOfRaw", Math.round(1000 * e2e / raw) / 1000.0);
                     log.printf("end to end: %d predictions, %.0f images/s (%.0f%% of the raw loop)%n", got, e2e, 100 * e2e / raw);
