@@ -19,6 +19,8 @@ def main(paths):
                         f'{r["mode"]} {c.get("consistencyType", "?")} w={c.get("consistencyWeight", "?")} ema={c.get("emaDecay", "?")}'
                     if r["mode"] != "supervised" and c.get("twoHeads"):
                         variant += f' two-heads ld={c.get("logitDistanceCost")}'
+                    if "emaDecayAfterRampup" in c and c["emaDecayAfterRampup"] != c.get("emaDecay"):
+                        variant += f' ema-after-rampup={c["emaDecayAfterRampup"]}'
                     if c.get("cutoutPixels"):
                         variant += f' cutout={c["cutoutPixels"]}'
                     if c.get("weakTeacherInput"):
