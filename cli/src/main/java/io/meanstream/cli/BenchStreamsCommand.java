@@ -40,7 +40,7 @@ final class BenchStreamsCommand implements Callable<Integer> {
     int warmUp;
 
     // 90 s: both JVMs' JIT compilers were still taking up to a core of the two in bursts 30 s into a load, and those
-    // bursts were the half-load tail (docs/benchmarks.md, eighth session); after 90 s they took 0.02-0.03 cores.
+    // bursts were the half-load tail (docs/benchmarks.md, eighth session); after 90 s they took 0.02-0.04 cores.
     @Option(names = "--load-warm-up", defaultValue = "90",
             description = "Seconds of each steady load sent before its latency is counted (default: ${DEFAULT-VALUE}).")
     int loadWarmUp;

@@ -40,7 +40,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -112,7 +111,7 @@ public final class StreamsBenchmark {
                         .all().get();
             }
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("bench"), new StringSerializer(), new ByteArraySerializer());
-                 KafkaConsumer<String, byte[]> predictions = consumer(kafka, topics)) {
+                 KafkaConsumer<String, Prediction> predictions = consumer(kafka, topics)) {
                 publish(producer, topics, onnx);
                 int httpPort = freePort();
                 Process app = startApp(broker.bootstrapServers(), work, batch, httpPort);
@@ -358,9 +357,9 @@ public final class StreamsBenchmark {
         producer.flush();
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(KafkaClientConfig kafka, Topics topics) {
-        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.with(Map.of("isolation.level", "read_committed",
-                "auto.offset.reset", "earliest")), new StringDeserializer(), new ByteArrayDeserializer());
+    private static KafkaConsumer<String, Prediction> consumer(KafkaClientConfig kafka, Topics topics) {
+        KafkaConsumer<String, Prediction> c = new KafkaConsumer<>(kafka.with(Map.of("isolation.level", "read_committed",
+                "auto.offset.reset", "earliest")), new StringDeserializer(), topics.predictions().valueSerde().deserializer());
         List<TopicPartition> parts = c.partitionsFor(topics.predictions().name()).stream()
                 .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
         c.assign(parts);
@@ -375,13 +374,13 @@ public final class StreamsBenchmark {
      * would be interpreted and JIT-compiled there (measured: this JVM's compiler threads took 0.5-0.6 of the two cores
      * in the first seconds of the half-load window, when only the measured images were decoded).
      */
-    private static int drain(KafkaConsumer<String, byte[]> c, int n, Duration timeout, List<Latency> latencies, int countFrom) {
+    private static int drain(KafkaConsumer<String, Prediction> c, int n, Duration timeout, List<Latency> latencies, int countFrom) {
         int got = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (got < n && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(20))) {
+            for (ConsumerRecord<String, Prediction> r : c.poll(Duration.ofMillis(20))) {
                 got++;
-                Prediction p = io.meanstream.serde.ContractSerdes.prediction().decode(r.value());
+                Prediction p = r.value();
                 Instant now = Instant.now();
                 long image = p.getImageTime().toEpochMilli();
                 // r.timestamp(): the image's broker append time, which the app gives its prediction

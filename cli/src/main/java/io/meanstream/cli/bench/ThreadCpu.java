@@ -23,6 +23,7 @@ final class ThreadCpu implements AutoCloseable {
 
     /** Clock ticks per second of /proc's CPU times (USER_HZ; 100 on every Linux architecture in use). */
     static final double TICKS_PER_SECOND = 100.0;
+    private static final Path PROC_STAT = Path.of("/proc/stat");
 
     /** One sample: wall time, each thread's CPU ticks (key {@code label/tid/name}), the machine's busy and total ticks. */
     record Sample(long ms, Map<String, Long> threadTicks, long machineBusy, long machineTotal) {
@@ -75,7 +76,10 @@ final class ThreadCpu implements AutoCloseable {
         long busy = 0;
         long total = 0;
         try {
-            long[] machine = parseMachineStat(Files.readAllLines(Path.of("/proc/stat")).get(0));
+            long[] machine;
+            try (var reader = Files.newBufferedReader(PROC_STAT)) { // only the first line: the rest is per-CPU and interrupts
+                machine = parseMachineStat(reader.readLine());
+            }
             busy = machine[0];
             total = machine[1];
         } catch (IOException | RuntimeException e) {
