@@ -3,9 +3,7 @@ package io.meanstream.itest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.meanstream.kafka.local.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -69,9 +67,7 @@ class FoundationEndToEndTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return FreePorts.next();
     }
 }

@@ -169,9 +169,7 @@ class TrainerCrashRecoveryTest {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return io.meanstream.kafka.local.FreePorts.next();
     }
 }

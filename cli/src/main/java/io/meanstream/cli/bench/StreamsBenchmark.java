@@ -7,6 +7,7 @@ import io.meanstream.image.TensorSpec;
 import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicBootstrapper;
 import io.meanstream.kafka.Topics;
+import io.meanstream.kafka.local.FreePorts;
 import io.meanstream.kafka.local.LocalKafkaBroker;
 import io.meanstream.onnx.OnnxScorer;
 import io.meanstream.schema.Image;
@@ -19,8 +20,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +112,7 @@ public final class StreamsBenchmark {
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("bench"), new StringSerializer(), new ByteArraySerializer());
                  KafkaConsumer<String, Prediction> predictions = consumer(kafka, topics)) {
                 publish(producer, topics, onnx);
-                int httpPort = freePort();
+                int httpPort = FreePorts.next();
                 Process app = startApp(broker.bootstrapServers(), work, batch, httpPort);
                 // Every thread's CPU time in both JVMs and the machine's, sampled beside the run (no profiler).
                 ThreadCpu cpu = new ThreadCpu(Map.of("app", app.pid(), "bench", ProcessHandle.current().pid()), CPU_SAMPLE_MS);
@@ -291,12 +290,6 @@ public final class StreamsBenchmark {
             line.append(String.format(" %s p50 <= %.1f / p99 <= %.1f ms;", stage.label, p50, p99));
         }
         log.println(line);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private Process startApp(String bootstrap, Path work, int batch, int httpPort) throws Exception {

@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +47,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private LocalKafkaBroker(Builder b) {
         this.dataDir = b.dataDir.toAbsolutePath();
-        this.port = b.port > 0 ? b.port : freePort();
-        this.controllerPort = b.controllerPort > 0 ? b.controllerPort : freePort();
+        this.port = b.port > 0 ? b.port : FreePorts.next();
+        this.controllerPort = b.controllerPort > 0 ? b.controllerPort : FreePorts.next();
         this.deleteOnClose = b.deleteOnClose;
         Map<String, String> props = brokerProperties(b.extra);
         formatIfNeeded(props);
@@ -185,15 +183,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port on 127.0.0.1", e);
         }
     }
 
