@@ -21,8 +21,8 @@ class FoundationEndToEndTest {
 
     @Test
     void brokerTopicsFeedAndCountsSurviveARestart(@TempDir Path work) throws Exception {
-        int port = freePort();
-        int controllerPort = freePort();
+        int port = FreePorts.next();
+        int controllerPort = FreePorts.next();
         String bootstrap = "127.0.0.1:" + port;
         Path dataDir = work.resolve("kafka");
         String[] kafkaArgs = {"kafka", "--port", Integer.toString(port), "--controller-port", Integer.toString(controllerPort),
@@ -65,9 +65,5 @@ class FoundationEndToEndTest {
             assertEquals("compact", rows.get("meanstream.labels")[3]);
             assertEquals("0", rows.get("meanstream.predictions")[6]);
         }
-    }
-
-    private static int freePort() {
-        return FreePorts.next();
     }
 }

@@ -16,6 +16,7 @@ import io.meanstream.schema.ImageEncoding;
 import io.meanstream.schema.Label;
 import io.meanstream.schema.Prediction;
 import io.meanstream.schema.Quality;
+import io.meanstream.kafka.local.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,10 +81,10 @@ class PipelineEndToEndTest {
     @Test
     void survivesKillsRestartsAndBadInput(@TempDir Path work) throws Exception {
         train = FashionMnist.load(FashionMnist.Split.TRAIN, DatasetLocator.fashionMnist().allowDownload(false).build());
-        int kafkaPort = TrainerCrashRecoveryTest.freePort();
-        int controllerPort = TrainerCrashRecoveryTest.freePort();
-        int trainerPort = TrainerCrashRecoveryTest.freePort();
-        int appPort = TrainerCrashRecoveryTest.freePort();
+        int kafkaPort = FreePorts.next();
+        int controllerPort = FreePorts.next();
+        int trainerPort = FreePorts.next();
+        int appPort = FreePorts.next();
         String bootstrap = "127.0.0.1:" + kafkaPort;
         String[] kafkaArgs = {"kafka", "--port", Integer.toString(kafkaPort), "--controller-port", Integer.toString(controllerPort),
                 "--data-dir", work.resolve("kafka").toString()};

@@ -14,6 +14,7 @@ import io.meanstream.schema.Image;
 import io.meanstream.schema.ImageEncoding;
 import io.meanstream.schema.Label;
 import io.meanstream.schema.ModelRelease;
+import io.meanstream.kafka.local.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +62,7 @@ class TrainerCrashRecoveryTest {
         try (Admin admin = Admin.create(kafka.admin("t"))) {
             new TopicBootstrapper(admin).ensure(topics.all());
         }
-        int httpPort = freePort();
+        int httpPort = FreePorts.next();
         Map<String, String> env = new HashMap<>(Map.of(
                 "MEANSTREAM_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "MEANSTREAM_TRAINER_WIDTH", "8", "MEANSTREAM_TRAINER_BATCH_SIZE", "32", "MEANSTREAM_TRAINER_LABELED_BATCH_SIZE", "8",
@@ -167,9 +168,5 @@ class TrainerCrashRecoveryTest {
     static String http(int port, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    static int freePort() {
-        return io.meanstream.kafka.local.FreePorts.next();
     }
 }

@@ -27,13 +27,15 @@ public final class FreePorts {
     private static final int DEFAULT_EPHEMERAL_LOW = 32768;
     private static final int SPAN = 10_000;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    /** Read once: the range is a boot-time setting, and tests ask for ports many times. */
+    private static final int EPHEMERAL_LOW = ephemeralLow();
 
     private FreePorts() {
     }
 
     /** A port that was free when probed, below the ephemeral range, and not returned before by this JVM. */
     public static int next() {
-        int high = ephemeralLow(); // exclusive
+        int high = EPHEMERAL_LOW; // exclusive
         int low = Math.max(1024, high - SPAN);
         int span = high - low;
         // A random start so that concurrent JVMs (parallel builds) do not all probe the same ports in order.
@@ -52,7 +54,8 @@ public final class FreePorts {
         try {
             String[] range = Files.readString(EPHEMERAL_RANGE, StandardCharsets.US_ASCII).trim().split("\\s+");
             int low = Integer.parseInt(range[0]);
-            return low > 1024 + 1000 ? low : DEFAULT_EPHEMERAL_LOW;
+            // A range starting near 1024 leaves no room below it; then use the common default instead.
+            return low > 2048 ? low : DEFAULT_EPHEMERAL_LOW;
         } catch (IOException | RuntimeException e) {
             return DEFAULT_EPHEMERAL_LOW;
         }
