@@ -40,6 +40,17 @@ public record Setting<T>(String env, String defaultValue, String description, Fu
         return new Setting<>(env, defaultValue, description, Durations::parse, false);
     }
 
+    /** Comma-separated values, each stripped; empty values are refused. */
+    public static Setting<java.util.List<String>> list(String env, String defaultValue, String description) {
+        return new Setting<>(env, defaultValue, description, s -> {
+            java.util.List<String> values = java.util.Arrays.stream(s.split(",")).map(String::strip).toList();
+            if (values.stream().anyMatch(String::isEmpty)) {
+                throw new IllegalArgumentException("expected comma-separated non-empty values");
+            }
+            return values;
+        }, false);
+    }
+
     /** The property-file spelling of the environment variable. */
     public String property() {
         String s = env.startsWith("MEANSTREAM_") ? env.substring("MEANSTREAM_".length()) : env;

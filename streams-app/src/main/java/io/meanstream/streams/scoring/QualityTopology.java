@@ -6,12 +6,18 @@ import io.meanstream.schema.Label;
 import io.meanstream.schema.Prediction;
 import io.meanstream.schema.Quality;
 import io.meanstream.serde.AvroSerde;
+import io.meanstream.records.LabelRecords;
+import io.meanstream.records.PredictionRecords;
+import io.meanstream.records.RecordRejectedException;
 import io.meanstream.serde.ContractSerdes;
 import io.meanstream.serde.MalformedRecordException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -47,8 +53,9 @@ public final class QualityTopology {
     record Judged(Verdictable prediction, int trueClass, Instant labelTime) {
     }
 
-    public static void addTo(StreamsBuilder builder, Topics topics, Duration maxLabelDelay, Duration window, Metrics metrics) {
-        AvroSerde<Prediction> predictionSerde = ContractSerdes.prediction();
+    public static void addTo(StreamsBuilder builder, Topics topics, List<String> classNames, Duration maxLabelDelay, Duration window,
+                             Metrics metrics) {
+        LabelRecords labelReader = new LabelRecords();
         AvroSerde<Label> labelSerde = ContractSerdes.label();
         AvroSerde<Quality> qualitySerde = ContractSerdes.quality();
         Metrics.Gauge accuracy = metrics.gauge("streams_prequential_accuracy",
@@ -60,10 +67,11 @@ public final class QualityTopology {
 
         KStream<String, Verdictable> predictions = builder
                 .stream(topics.predictions().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("quality-predictions"))
-                .flatMapValues(v -> parse(predictionSerde, v).stream().map(Verdictable::of).toList(), Named.as("parse-prediction"));
+                .flatMapValues(v -> readPrediction(v).stream().map(Verdictable::of).toList(), Named.as("parse-prediction"));
         KStream<String, Label> labels = builder
                 .stream(topics.labels().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("quality-labels"))
-                .flatMapValues(v -> parse(labelSerde, v), Named.as("parse-quality-label"));
+                .processValues(() -> new ReadLabel(labelReader, classNames), Named.as("parse-quality-label"))
+                .filter((k, v) -> v != null, Named.as("parsed-quality-labels"));
 
         predictions
                 .join(labels, (p, l) -> new Judged(p, l.getClassIndex(), l.getTime()),
@@ -124,12 +132,40 @@ public final class QualityTopology {
         return Quality.newBuilder(a).setCount(count).setCorrect(correct).setAccuracy((double) correct / count).setConfusion(confusion).build();
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> parse(AvroSerde<T> serde, byte[] bytes) {
+    private static List<Prediction> readPrediction(byte[] bytes) {
         try {
-            T value = serde.decode(bytes);
-            return value == null ? List.of() : List.of(value);
-        } catch (MalformedRecordException e) {
-            return List.of(); // dead-lettered where the record is consumed for real (trainer, scoring)
+            Prediction p = PredictionRecords.read(bytes);
+            return p == null ? List.of() : List.of(p);
+        } catch (RecordRejectedException e) {
+            return List.of(); // only the scoring processor writes this topic
+        }
+    }
+
+    /** A label of either form, checked; null when refused (the trainer, which learns from labels, dead-letters it). */
+    static final class ReadLabel implements FixedKeyProcessor<String, byte[], Label> {
+        private final LabelRecords reader;
+        private final List<String> classNames;
+        private FixedKeyProcessorContext<String, Label> context;
+
+        ReadLabel(LabelRecords reader, List<String> classNames) {
+            this.reader = reader;
+            this.classNames = List.copyOf(classNames);
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, Label> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, byte[]> record) {
+            Label label;
+            try {
+                label = reader.read(record.key(), record.headers(), record.value(), record.timestamp(), classNames);
+            } catch (RecordRejectedException e) {
+                label = null;
+            }
+            context.forward(record.withValue(label));
         }
     }
 }

@@ -8,12 +8,11 @@ import io.meanstream.onnx.ModelProvenance;
 import io.meanstream.onnx.OnnxModelException;
 import io.meanstream.onnx.OnnxScorer;
 import io.meanstream.ops.Metrics;
+import io.meanstream.records.ImageRecords;
+import io.meanstream.records.RecordRejectedException;
 import io.meanstream.schema.DeadLetter;
 import io.meanstream.schema.Image;
 import io.meanstream.schema.Prediction;
-import io.meanstream.serde.AvroSerde;
-import io.meanstream.serde.ContractSerdes;
-import io.meanstream.serde.MalformedRecordException;
 import io.meanstream.streams.model.ModelHolder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,7 +57,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
 
     private final ScoringOptions options;
     private final ModelHolder models;
-    private final AvroSerde<Image> imageSerde = ContractSerdes.image();
+    private final ImageRecords imageReader = new ImageRecords();
     private final ImageLimits limits;
     /** Images waiting for the first model, in arrival order, parsed once; mirrors the store, read back only after a restore. */
     private final Map<String, Pending> waiting = new LinkedHashMap<>();
@@ -114,7 +113,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 PendingCodec codec = PendingCodec.decode(kv.value);
-                waiting.put(kv.key, new Pending(codec, imageSerde.deserialize(codec.topic(), codec.value())));
+                waiting.put(kv.key, new Pending(codec, imageReader.read(codec.key(), codec.headers(), codec.value(), codec.timestamp())));
             }
         }
         if (context instanceof InternalProcessorContext<Object, Object> ipc) {
@@ -160,13 +159,14 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         }
         Image image;
         try {
-            image = imageSerde.deserialize(meta.topic(), value); // parsed now, so a bad record is dead-lettered at once
-        } catch (MalformedRecordException e) {
+            // parsed now, so a bad record is dead-lettered at once
+            image = imageReader.read(record.key(), record.headers(), value, record.timestamp());
+        } catch (RecordRejectedException e) {
             deadLetter("deserialize", e.errorType(), e.getMessage(), meta.topic(), meta.partition(), meta.offset(), record.key(), value);
             return;
         }
         queueSeconds.observe(Math.max(0, context.currentSystemTimeMs() - record.timestamp()) / 1e3);
-        PendingCodec p = new PendingCodec(meta.topic(), meta.partition(), meta.offset(), record.timestamp(), record.key(), value);
+        PendingCodec p = new PendingCodec(meta.topic(), meta.partition(), meta.offset(), record.timestamp(), record.key(), record.headers(), value);
         if (internal != null && waiting.isEmpty() && models.version() >= 0) {
             // the common case: in memory until scored, at the latest at the next commit
             ThreadBatch shared = ThreadBatch.ofCurrentThread();

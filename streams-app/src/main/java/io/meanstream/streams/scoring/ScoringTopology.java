@@ -2,11 +2,14 @@ package io.meanstream.streams.scoring;
 
 import io.meanstream.kafka.Topics;
 import io.meanstream.ops.Metrics;
+import io.meanstream.data.FashionMnist;
+import io.meanstream.records.PredictionRecords;
 import io.meanstream.serde.ContractSerdes;
 import io.meanstream.streams.model.ModelHolder;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -19,14 +22,14 @@ public final class ScoringTopology {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static Topology buildTopology(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics) {
-        return buildTopology(topics, options, models, metrics, Duration.ofHours(24), Duration.ofMinutes(1));
+        return buildTopology(topics, options, models, metrics, FashionMnist.CLASS_NAMES, Duration.ofHours(24), Duration.ofMinutes(1));
     }
 
     /** Scoring plus the prequential quality of the predictions ({@link QualityTopology}). */
-    public static Topology buildTopology(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics,
+    public static Topology buildTopology(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics, List<String> classNames,
                                          Duration maxLabelDelay, Duration qualityWindow) {
         StreamsBuilder builder = new StreamsBuilder();
-        QualityTopology.addTo(builder, topics, maxLabelDelay, qualityWindow, metrics);
+        QualityTopology.addTo(builder, topics, classNames, maxLabelDelay, qualityWindow, metrics);
         return addScoring(builder.build(), topics, options, models, metrics);
     }
 
@@ -44,7 +47,7 @@ public final class ScoringTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScoringProcessor.STORE),
                 Serdes.String(), Serdes.ByteArray()), "score");
         topology.addSink(ScoringProcessor.PREDICTIONS, topics.predictions().name(), (Serializer) Serdes.String().serializer(),
-                (Serializer) ContractSerdes.prediction(), "score");
+                (Serializer) PredictionRecords.serializer(options.predictionFormat()), "score");
         topology.addSink(ScoringProcessor.DEAD_LETTERS, topics.deadLetters().name(), (Serializer) Serdes.ByteArray().serializer(),
                 (Serializer) ContractSerdes.deadLetter(), "score");
         return topology;

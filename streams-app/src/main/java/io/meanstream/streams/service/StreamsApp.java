@@ -48,9 +48,11 @@ public final class StreamsApp implements AutoCloseable {
             metrics.gauge("streams_cuda_fallback", "1 when auto fell back from CUDA to the CPU").set(1);
         });
         ScoringOptions options = new ScoringOptions(s.get(StreamsAppSettings.BATCH_SIZE), s.get(StreamsAppSettings.BATCH_WAIT),
-                s.get(StreamsAppSettings.MAX_PENDING), ImageLimits.defaults());
+                s.get(StreamsAppSettings.MAX_PENDING), ImageLimits.defaults(),
+                s.get(StreamsAppSettings.PREDICTION_FORMAT));
         this.streams = new KafkaStreams(s.get(StreamsAppSettings.QUALITY)
-                ? ScoringTopology.buildTopology(topics, options, holder, metrics, s.get(StreamsAppSettings.QUALITY_MAX_LABEL_DELAY),
+                ? ScoringTopology.buildTopology(topics, options, holder, metrics, s.get(StreamsAppSettings.CLASS_NAMES),
+                        s.get(StreamsAppSettings.QUALITY_MAX_LABEL_DELAY),
                         s.get(StreamsAppSettings.QUALITY_WINDOW))
                 : ScoringTopology.buildScoringOnly(topics, options, holder, metrics), properties(s, kafka));
         streams.setStateListener((now, before) -> {

@@ -1,6 +1,8 @@
 package io.meanstream.streams.service;
 
 import io.meanstream.config.Setting;
+import io.meanstream.data.FashionMnist;
+import io.meanstream.records.PredictionFormat;
 import java.time.Duration;
 import java.util.List;
 
@@ -33,10 +35,16 @@ public final class StreamsAppSettings {
             "A label judges a prediction at most this far apart in time");
     public static final Setting<Duration> QUALITY_WINDOW = Setting.duration("MEANSTREAM_STREAMS_QUALITY_WINDOW", "1m",
             "Prequential accuracy is counted per model version and window of this length");
+    public static final Setting<PredictionFormat> PREDICTION_FORMAT = new Setting<>("MEANSTREAM_STREAMS_PREDICTION_FORMAT", "avro",
+            "avro (single-object encoding) or json (CloudEvents binary mode: a JSON value, content-type and ce_* headers)",
+            PredictionFormat::parse, false);
+    public static final Setting<List<String>> CLASS_NAMES = Setting.list("MEANSTREAM_CLASS_NAMES", String.join(",", FashionMnist.CLASS_NAMES),
+            "Class names in class-index order, as the trainer's: JSON labels may name their class (the live quality join reads them)");
     public static final Setting<Integer> HTTP_PORT = Setting.integer("MEANSTREAM_STREAMS_HTTP_PORT", 8080, "Port of /health, /ready, /metrics, POST /predict");
 
     public static List<Setting<?>> all() {
         return List.of(MODEL_NAME, MODEL_VERSION, APPLICATION_ID, BATCH_SIZE, BATCH_WAIT, MAX_PENDING, PROVIDER, ORT_THREADS,
-                STREAM_THREADS, GUARANTEE, COMMIT_INTERVAL, STATE_DIR, QUALITY, QUALITY_MAX_LABEL_DELAY, QUALITY_WINDOW, HTTP_PORT);
+                STREAM_THREADS, GUARANTEE, COMMIT_INTERVAL, STATE_DIR, QUALITY, QUALITY_MAX_LABEL_DELAY, QUALITY_WINDOW,
+                CLASS_NAMES, PREDICTION_FORMAT, HTTP_PORT);
     }
 }

@@ -3,6 +3,7 @@ package io.meanstream.streams.scoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meanstream.data.FashionMnist;
 import io.meanstream.image.ImageLimits;
 import io.meanstream.kafka.Topics;
 import io.meanstream.ops.Metrics;
@@ -104,7 +105,7 @@ class QualityTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "quality-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         return new TopologyTestDriver(ScoringTopology.buildTopology(topics, new ScoringOptions(4, Duration.ofMillis(100), 10,
-                ImageLimits.defaults()), holder, metrics, Duration.ofHours(1), Duration.ofMinutes(10)), props);
+                ImageLimits.defaults()), holder, metrics, FashionMnist.CLASS_NAMES, Duration.ofHours(1), Duration.ofMinutes(10)), props);
     }
 
     static byte[] prediction(String id, long version, int cls) {

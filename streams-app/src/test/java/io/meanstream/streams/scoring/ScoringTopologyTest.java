@@ -7,6 +7,7 @@ import ai.djl.Device;
 import io.meanstream.data.DatasetLocator;
 import io.meanstream.data.FashionMnist;
 import io.meanstream.data.LabeledImages;
+import io.meanstream.image.ImageEncoder;
 import io.meanstream.image.ImageLimits;
 import io.meanstream.image.ImageNormaliser;
 import io.meanstream.image.TensorSpec;
@@ -14,6 +15,8 @@ import io.meanstream.kafka.Topics;
 import io.meanstream.onnx.ModelProvenance;
 import io.meanstream.onnx.OnnxScorer;
 import io.meanstream.ops.Metrics;
+import io.meanstream.records.PredictionFormat;
+import io.meanstream.records.PredictionRecords;
 import io.meanstream.schema.DeadLetter;
 import io.meanstream.schema.Image;
 import io.meanstream.schema.ImageEncoding;
@@ -25,11 +28,14 @@ import io.meanstream.trainer.engine.MeanTeacherEngine;
 import io.meanstream.trainer.export.OnnxExporter;
 import io.meanstream.trainer.model.NetworkSpec;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -38,6 +44,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,11 +77,15 @@ class ScoringTopologyTest {
 
     @BeforeEach
     void start() {
+        start(PredictionFormat.AVRO);
+    }
+
+    void start(PredictionFormat format) {
         holder = new ModelHolder();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        ScoringOptions options = new ScoringOptions(4, Duration.ofMillis(100), 20, ImageLimits.defaults());
+        ScoringOptions options = new ScoringOptions(4, Duration.ofMillis(100), 20, ImageLimits.defaults(), format);
         metrics = new Metrics();
         driver = new TopologyTestDriver(ScoringTopology.buildTopology(topics, options, holder, metrics), props);
         images = driver.createInputTopic(topics.images().name(), new StringSerializer(), new ByteArraySerializer());
@@ -107,6 +118,49 @@ class ScoringTopologyTest {
 
     List<DeadLetter> drainDeadLetters() {
         return deadLetters.readValuesToList().stream().map(v -> ContractSerdes.deadLetter().decode(v)).toList();
+    }
+
+    /**
+     * Encoded images with CloudEvents headers are scored like Avro ones and predicted in JSON with CloudEvents
+     * headers; a PNG without a key and a header that lies are dead letters with their reasons. One of the encoded
+     * images waits for the first model in the store, so its headers (event time) survive being stored.
+     */
+    @Test
+    void encodedImagesInJsonPredictionsOut() throws Exception {
+        stop();
+        start(PredictionFormat.JSON);
+        byte[] png = ImageEncoder.png(test.image(0));
+        Instant captured = Instant.parse("2026-12-01T10:00:00Z");
+        images.pipeInput(new TestRecord<>("cam-1", png, headers("content-type", "image/png", "ce_time", captured.toString())));
+        loadModel();
+        driver.advanceWallClockTime(Duration.ofMillis(150));
+        images.pipeInput(new TestRecord<>("cam-2", ImageEncoder.jpeg(test.image(1), 0.95f), headers("content-type", "image/jpeg")));
+        images.pipeInput(new TestRecord<>(null, png, headers("content-type", "image/png")));
+        images.pipeInput(new TestRecord<>("liar", png, headers("content-type", "image/jpeg")));
+        send(2);
+
+        List<TestRecord<String, byte[]>> out = predictions.readRecordsToList();
+        assertEquals(List.of("cam-1", "cam-2", "fmnist-test-2"), out.stream().map(TestRecord::key).toList());
+        for (TestRecord<String, byte[]> r : out) {
+            assertEquals("application/json", new String(r.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8));
+            assertEquals(r.key() + "@1", new String(r.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8));
+            Prediction p = PredictionRecords.read(r.value());
+            assertEquals(r.key(), p.getImageId());
+            assertEquals(FashionMnist.CLASS_NAMES.get(p.getClassIndex()), p.getClassName());
+        }
+        assertEquals(captured, PredictionRecords.read(out.get(0).value()).getImageTime());
+        List<DeadLetter> dead = drainDeadLetters();
+        assertEquals(List.of("MISSING_KEY", "CONTENT_TYPE_MISMATCH"), dead.stream().map(DeadLetter::getErrorType).toList());
+        assertTrue(dead.get(1).getErrorMessage().contains("image/jpeg"), dead.get(1).getErrorMessage());
+        assertEquals(png.length, dead.get(1).getValue().remaining(), "the value is kept verbatim");
+    }
+
+    private static Headers headers(String... pairs) {
+        Headers h = new RecordHeaders();
+        for (int i = 0; i < pairs.length; i += 2) {
+            h.add(pairs[i], pairs[i + 1].getBytes(StandardCharsets.UTF_8));
+        }
+        return h;
     }
 
     /** The per-stage latency histograms see every scored image; one that waited for a model has no batching wait. */

@@ -20,7 +20,7 @@ class ThreadBatchTest {
     }
 
     static ScoringProcessor.Pending image(int offset) {
-        return new ScoringProcessor.Pending(new PendingCodec("images", 0, offset, 0L, "k" + offset, new byte[0]), null);
+        return new ScoringProcessor.Pending(new PendingCodec("images", 0, offset, 0L, "k" + offset, null, new byte[0]), null);
     }
 
     @Test

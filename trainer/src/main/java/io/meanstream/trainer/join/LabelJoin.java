@@ -8,10 +8,13 @@ import io.meanstream.schema.Label;
 import io.meanstream.schema.LabeledImage;
 import io.meanstream.serde.AvroSerde;
 import io.meanstream.serde.ContractSerdes;
-import io.meanstream.serde.MalformedRecordException;
+import io.meanstream.records.ImageRecords;
+import io.meanstream.records.LabelRecords;
+import io.meanstream.records.RecordRejectedException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -43,8 +46,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  *   <li>Any other label is joined with the images stream within +/- {@code maxLabelDelay} of event time:
  *       a label after its image (the usual case) or before it (labels that arrive early) both join.</li>
  *   <li>A label whose image did not show up within the window goes to the dead-letter topic
- *       ({@code UNKNOWN_IMAGE}), as do labels that do not parse ({@code MALFORMED_AVRO_*}) or name a class
- *       the model does not have ({@code UNKNOWN_CLASS}).</li>
+ *       ({@code UNKNOWN_IMAGE}), as do labels that {@link LabelRecords} refuses: Avro or JSON that does not
+ *       parse, a class the model does not have ({@code UNKNOWN_CLASS}), a key that is not the image id.</li>
  * </ul>
  * Why Kafka Streams rather than an own store: the window stores holding unmatched images and labels are
  * changelogged and restored by Kafka Streams, the join is exactly-once with the output, and the pool
@@ -61,10 +64,12 @@ public final class LabelJoin {
     private LabelJoin() {
     }
 
-    public static Topology buildTopology(Topics topics, int numClasses, Duration maxLabelDelay) {
+    public static Topology buildTopology(Topics topics, List<String> classNames, Duration maxLabelDelay) {
         StreamsBuilder builder = new StreamsBuilder();
         AvroSerde<Label> labelSerde = ContractSerdes.label();
         AvroSerde<Image> imageSerde = ContractSerdes.image();
+        LabelRecords labelReader = new LabelRecords(labelSerde);
+        ImageRecords imageReader = new ImageRecords(imageSerde);
         AvroSerde<LabeledImage> labeledSerde = ContractSerdes.labeledImage();
         Serde<String> keys = Serdes.String();
         String deadLetterTopic = topics.deadLetters().name();
@@ -72,7 +77,7 @@ public final class LabelJoin {
 
         KStream<String, Parsed<Label>> labels = builder
                 .stream(topics.labels().name(), Consumed.with(keys, Serdes.ByteArray()).withName("labels"))
-                .processValues(() -> new ParseLabel(labelSerde, numClasses), Named.as("parse-label"));
+                .processValues(() -> new ParseLabel(labelReader, classNames), Named.as("parse-label"));
         Map<String, KStream<String, Parsed<Label>>> parsed = labels.split(Named.as("label-"))
                 .branch((k, v) -> v.isOk(), Branched.as("ok"))
                 .defaultBranch(Branched.as("bad"));
@@ -82,7 +87,8 @@ public final class LabelJoin {
 
         KStream<String, Image> images = builder
                 .stream(topics.images().name(), Consumed.with(keys, Serdes.ByteArray()).withName("images"))
-                .flatMapValues(bytes -> parseImage(imageSerde, bytes), Named.as("parse-image"));
+                .processValues(() -> new ParseImage(imageReader), Named.as("parse-image"))
+                .filter((k, v) -> v != null, Named.as("parsed-images"));
 
         KTable<String, LabeledImage> pool = builder.table(topics.labeledImages().name(),
                 Consumed.with(keys, labeledSerde).withName("labeled-images"),
@@ -135,24 +141,41 @@ public final class LabelJoin {
         return k == null ? null : k.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Iterable<Image> parseImage(AvroSerde<Image> serde, byte[] bytes) {
-        try {
-            Image image = serde.decode(bytes);
-            return image == null ? java.util.List.of() : java.util.List.of(image);
-        } catch (MalformedRecordException e) {
-            return java.util.List.of(); // dead-lettered by the trainer's image consumer
+    /** Either form of image (Avro or encoded with headers) as an {@link Image}; null for one the reader refuses. */
+    static final class ParseImage implements FixedKeyProcessor<String, byte[], Image> {
+        private final ImageRecords reader;
+        private FixedKeyProcessorContext<String, Image> context;
+
+        ParseImage(ImageRecords reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, Image> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, byte[]> record) {
+            Image image;
+            try {
+                image = reader.read(record.key(), record.headers(), record.value(), record.timestamp());
+            } catch (RecordRejectedException e) {
+                image = null; // dead-lettered by the trainer's image consumer, once
+            }
+            context.forward(record.withValue(image));
         }
     }
 
-    /** Parses a label and checks its class, keeping the record's coordinates for the dead letter. */
+    /** Parses a label of either form (Avro or JSON) and checks it, keeping the record's coordinates for the dead letter. */
     static final class ParseLabel implements FixedKeyProcessor<String, byte[], Parsed<Label>> {
-        private final AvroSerde<Label> serde;
-        private final int numClasses;
+        private final LabelRecords reader;
+        private final List<String> classNames;
         private FixedKeyProcessorContext<String, Parsed<Label>> context;
 
-        ParseLabel(AvroSerde<Label> serde, int numClasses) {
-            this.serde = serde;
-            this.numClasses = numClasses;
+        ParseLabel(LabelRecords reader, List<String> classNames) {
+            this.reader = reader;
+            this.classNames = List.copyOf(classNames);
         }
 
         @Override
@@ -162,22 +185,13 @@ public final class LabelJoin {
 
         @Override
         public void process(FixedKeyRecord<String, byte[]> record) {
-            byte[] raw = record.value();
-            if (raw == null) {
+            if (record.value() == null) {
                 return; // a tombstone on the compacted labels topic: nothing to train
             }
             try {
-                Label label = serde.decode(raw);
-                if (label.getClassIndex() < 0 || label.getClassIndex() >= numClasses) {
-                    context.forward(record.withValue(Parsed.failed(deadLetter(record, "UNKNOWN_CLASS",
-                            "class index " + label.getClassIndex() + " is outside [0, " + numClasses + ")"))));
-                } else if (record.key() != null && !record.key().equals(label.getImageId())) {
-                    context.forward(record.withValue(Parsed.failed(deadLetter(record, "KEY_MISMATCH",
-                            "record key '" + record.key() + "' differs from the label's imageId '" + label.getImageId() + "'"))));
-                } else {
-                    context.forward(record.withValue(Parsed.ok(label)));
-                }
-            } catch (MalformedRecordException e) {
+                Label label = reader.read(record.key(), record.headers(), record.value(), record.timestamp(), classNames);
+                context.forward(record.withValue(Parsed.ok(label)));
+            } catch (RecordRejectedException e) {
                 context.forward(record.withValue(Parsed.failed(deadLetter(record, e.errorType(), e.getMessage()))));
             }
         }

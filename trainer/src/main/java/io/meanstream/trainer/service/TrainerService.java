@@ -14,6 +14,8 @@ import io.meanstream.kafka.TopicHistory;
 import io.meanstream.kafka.Topics;
 import io.meanstream.ops.Metrics;
 import io.meanstream.ops.OpsServer;
+import io.meanstream.records.ImageRecords;
+import io.meanstream.records.RecordRejectedException;
 import io.meanstream.schema.DeadLetter;
 import io.meanstream.schema.Image;
 import io.meanstream.schema.LabeledImage;
@@ -71,6 +73,7 @@ public final class TrainerService implements AutoCloseable {
     private final Topics topics;
     private final Metrics metrics = new Metrics();
     private final ImagePipeline pipeline;
+    private final ImageRecords imageReader = new ImageRecords();
     private final LabeledPool pool;
     private final UnlabeledBuffer buffer;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -141,7 +144,7 @@ public final class TrainerService implements AutoCloseable {
         long restoredStep = restoreCheckpoint();
         releaser.recoverVersions(kafka, restoredStep);
 
-        this.join = new KafkaStreams(LabelJoin.buildTopology(topics, config.classNames().size(), config.maxLabelDelay()), streamsProperties());
+        this.join = new KafkaStreams(LabelJoin.buildTopology(topics, config.classNames(), config.maxLabelDelay()), streamsProperties());
         this.ops = new OpsServer("0.0.0.0", config.httpPort(), metrics, this::readiness, this::liveness);
         this.poolThread = new Thread(this::consumePool, "trainer-pool");
         this.imageThread = new Thread(this::consumeImages, "trainer-images");
@@ -275,11 +278,11 @@ public final class TrainerService implements AutoCloseable {
                 imageLag = lag;
                 for (ConsumerRecord<String, byte[]> r : records) {
                     try {
-                        Image image = topics.images().valueSerde().deserializer().deserialize(r.topic(), r.value());
+                        Image image = imageReader.read(r.key(), r.headers(), r.value(), r.timestamp());
                         if (image != null) {
                             buffer.add(pipeline.decodeToChw(image), r.partition(), r.offset());
                         }
-                    } catch (MalformedRecordException e) {
+                    } catch (RecordRejectedException e) {
                         deadLetter("read-image", e.errorType(), e.getMessage(), r);
                     } catch (ImageDecodingException e) {
                         deadLetter("decode-image", e.reason().name(), e.getMessage(), r);

@@ -3,6 +3,8 @@ package io.meanstream.trainer.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meanstream.image.DecodedImage;
+import io.meanstream.image.ImageEncoder;
 import io.meanstream.kafka.Topics;
 import io.meanstream.schema.DeadLetter;
 import io.meanstream.schema.Image;
@@ -11,11 +13,14 @@ import io.meanstream.schema.Label;
 import io.meanstream.schema.LabeledImage;
 import io.meanstream.serde.ContractSerdes;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -34,6 +39,8 @@ class LabelJoinTest {
 
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     static final Duration MAX_DELAY = Duration.ofHours(1);
+    static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+            "Sneaker", "Bag", "Ankle boot");
 
     Topics topics = Topics.defaults();
     TopologyTestDriver driver;
@@ -48,7 +55,7 @@ class LabelJoinTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "label-join-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(LabelJoin.buildTopology(topics, 10, MAX_DELAY), props, T0);
+        driver = new TopologyTestDriver(LabelJoin.buildTopology(topics, CLASS_NAMES, MAX_DELAY), props, T0);
         images = driver.createInputTopic(topics.images().name(), new StringSerializer(), new ByteArraySerializer());
         labels = driver.createInputTopic(topics.labels().name(), new StringSerializer(), new ByteArraySerializer());
         poolIn = driver.createInputTopic(topics.labeledImages().name(), new StringSerializer(), new ByteArraySerializer());
@@ -150,6 +157,31 @@ class LabelJoinTest {
         List<LabeledImage> out = drainPool();
         assertEquals(1, out.size(), "the good record after the bad ones is processed");
         assertEquals(Map.of("ok", 9), Map.of(out.get(0).getImageId(), out.get(0).getLabel().getClassIndex()));
+    }
+
+    @Test
+    void anEncodedPngJoinsAJsonLabelAndEntersThePoolAsAnAvroImage() {
+        byte[] png = ImageEncoder.png(DecodedImage.fromSlice(2, 2, 1, new byte[] {0, 64, (byte) 128, (byte) 255}, 0));
+        Headers pngHeaders = new RecordHeaders();
+        pngHeaders.add("content-type", "image/png".getBytes(StandardCharsets.UTF_8));
+        pngHeaders.add("ce_source", "/cameras/3".getBytes(StandardCharsets.UTF_8));
+        images.pipeInput(new TestRecord<>("cam-3/000123", png, pngHeaders, T0));
+        Headers jsonHeaders = new RecordHeaders();
+        jsonHeaders.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+        labels.pipeInput(new TestRecord<>("cam-3/000123", "{\"imageId\": \"cam-3/000123\", \"class\": \"Sandal\", \"annotator\": \"alice\"}"
+                .getBytes(StandardCharsets.UTF_8), jsonHeaders, T0.plusSeconds(20)));
+        labels.pipeInput(new TestRecord<>("cam-3/000124", "{\"imageId\": \"cam-3/000124\", \"class\": \"Sandals\"}"
+                .getBytes(StandardCharsets.UTF_8), jsonHeaders, T0.plusSeconds(21)));
+        List<LabeledImage> out = drainPool();
+        assertEquals(1, out.size());
+        assertEquals(5, out.get(0).getLabel().getClassIndex());
+        assertEquals("alice", out.get(0).getLabel().getAnnotator());
+        assertEquals(ImageEncoding.PNG, out.get(0).getImage().getEncoding());
+        assertEquals("/cameras/3", out.get(0).getImage().getSource());
+        assertEquals(T0, out.get(0).getImage().getEventTime());
+        List<DeadLetter> dead = drainDeadLetters();
+        assertEquals(List.of("UNKNOWN_CLASS"), dead.stream().map(DeadLetter::getErrorType).toList());
+        assertTrue(dead.get(0).getErrorMessage().contains("Sandals"), dead.get(0).getErrorMessage());
     }
 
     static byte[] toArray(ByteBuffer b) {
