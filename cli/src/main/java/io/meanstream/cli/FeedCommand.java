@@ -3,6 +3,7 @@ package io.meanstream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meanstream.cli.feed.DelayRange;
 import io.meanstream.cli.feed.FashionMnistSource;
+import io.meanstream.cli.feed.FeedFormat;
 import io.meanstream.cli.feed.FeedOptions;
 import io.meanstream.cli.feed.FeedResult;
 import io.meanstream.cli.feed.FeedSource;
@@ -51,6 +52,11 @@ final class FeedCommand implements Callable<Integer> {
     @Option(names = "--encoding", defaultValue = "png", description = "How Fashion-MNIST images are sent: png, jpeg or raw (default: ${DEFAULT-VALUE}).")
     String encoding;
 
+    @Option(names = "--format", defaultValue = "avro", description = "Record form: avro (the typed contracts) or raw (the encoded "
+            + "image as the value with content-type and CloudEvents headers, labels as JSON: what a producer in any language sends) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String format;
+
     @Option(names = "--rate", defaultValue = "0", paramLabel = "IMAGES_PER_S", description = "Images per second; 0 = as fast as possible (default).")
     double rate;
 
@@ -95,7 +101,10 @@ final class FeedCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown --dataset " + source.dataset + " (known: fashion-mnist); or use --images-dir");
         }
         FeedOptions options = new FeedOptions(limit, rate, seed, !noShuffle, labelsPerClass, labelFraction,
-                DelayRange.parse(labelDelay), labelsFirst, spreadLabels);
+                DelayRange.parse(labelDelay), labelsFirst, spreadLabels, FeedFormat.parse(format));
+        if (options.format() == FeedFormat.RAW && source.imagesDir == null && parseEncoding(encoding) == ImageEncoding.RAW_U8) {
+            throw new IllegalArgumentException("--format raw sends encoded images: use --encoding png or jpeg, not raw");
+        }
         Topics topics = kafka.topics();
         System.err.printf("feeding %s to %s and %s on %s%n", feedSource.name(), topics.images().name(), topics.labels().name(),
                 kafka.clientConfig().bootstrapServers());

@@ -4,6 +4,7 @@ import io.meanstream.cli.feed.FashionMnistSource;
 import io.meanstream.data.FashionMnist;
 import io.meanstream.data.LabeledImages;
 import io.meanstream.kafka.Topics;
+import io.meanstream.records.PredictionRecords;
 import io.meanstream.schema.Prediction;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -105,7 +106,7 @@ final class WatchCommand implements Callable<Integer> {
                 for (ConsumerRecord<String, byte[]> record : records) {
                     Prediction p;
                     try {
-                        p = topics.predictions().valueSerde().deserializer().deserialize(record.topic(), record.value());
+                        p = PredictionRecords.read(record.value()); // Avro or JSON, whichever the streams-app writes
                     } catch (SerializationException e) {
                         malformed++;
                         out.println("malformed prediction at " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage());

@@ -3,6 +3,7 @@ package io.meanstream.cli.demo;
 import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicSpec;
 import io.meanstream.kafka.Topics;
+import io.meanstream.records.PredictionRecords;
 import io.meanstream.schema.DeadLetter;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Prediction;
@@ -122,7 +123,7 @@ final class DemoObserver implements Runnable, AutoCloseable {
         }
         String topic = r.topic();
         if (topic.equals(topics.predictions().name())) {
-            Prediction p = topics.predictions().valueSerde().deserializer().deserialize(topic, r.value());
+            Prediction p = PredictionRecords.read(r.value());
             synchronized (lock) {
                 predictions++;
                 perVersion.merge(p.getModelVersion(), 1L, Long::sum);

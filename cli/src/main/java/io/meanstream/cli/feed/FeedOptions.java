@@ -13,13 +13,19 @@ package io.meanstream.cli.feed;
  * @param labelsFirst produce every label before any image, to exercise labels that arrive early
  * @param spreadLabels with labelsPerClass: pick each class's K labeled images at random over the whole feed
  *                     (labels keep arriving while it runs, as from a labeling team) instead of the first K
+ * @param format the records' form: Avro contracts, or encoded images with headers and JSON labels
  */
 public record FeedOptions(int limit, double ratePerSecond, long seed, boolean shuffle, Integer labelsPerClass,
-                          Double labelFraction, DelayRange labelDelay, boolean labelsFirst, boolean spreadLabels) {
+                          Double labelFraction, DelayRange labelDelay, boolean labelsFirst, boolean spreadLabels, FeedFormat format) {
 
     public FeedOptions(int limit, double ratePerSecond, long seed, boolean shuffle, Integer labelsPerClass,
                        Double labelFraction, DelayRange labelDelay, boolean labelsFirst) {
         this(limit, ratePerSecond, seed, shuffle, labelsPerClass, labelFraction, labelDelay, labelsFirst, false);
+    }
+
+    public FeedOptions(int limit, double ratePerSecond, long seed, boolean shuffle, Integer labelsPerClass,
+                       Double labelFraction, DelayRange labelDelay, boolean labelsFirst, boolean spreadLabels) {
+        this(limit, ratePerSecond, seed, shuffle, labelsPerClass, labelFraction, labelDelay, labelsFirst, spreadLabels, FeedFormat.AVRO);
     }
 
     public FeedOptions {
@@ -34,6 +40,9 @@ public record FeedOptions(int limit, double ratePerSecond, long seed, boolean sh
         }
         if (labelDelay == null) {
             labelDelay = DelayRange.none();
+        }
+        if (format == null) {
+            format = FeedFormat.AVRO;
         }
     }
 }

@@ -38,6 +38,8 @@ public final class Feeder {
     private final AtomicLong imagesSent = new AtomicLong();
     private final AtomicLong labelsSent = new AtomicLong();
     private volatile boolean stopRequested;
+    /** The records' form of the running feed. */
+    private FeedRecords records;
 
     public Feeder(KafkaClientConfig kafka, Topics topics, PrintStream progress) {
         this.kafka = kafka;
@@ -71,6 +73,7 @@ public final class Feeder {
             new TopicBootstrapper(admin).ensure(topics.all());
         }
         FeedPlan plan = FeedPlan.of(source, options);
+        records = new FeedRecords(topics, options.format());
         SplittableRandom delays = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong bytes = new AtomicLong();
@@ -98,10 +101,9 @@ public final class Feeder {
                 }
                 sendDueLabels(pending, producer, source, failure, bytes);
                 int i = plan.order()[k];
-                Image image = source.image(i, Instant.now());
-                byte[] value = topics.images().valueSerde().serializer().serialize(topics.images().name(), image);
-                producer.send(new ProducerRecord<>(topics.images().name(), image.getId(), value), callback(failure));
-                bytes.addAndGet(value.length);
+                ProducerRecord<String, byte[]> record = records.image(source.image(i, Instant.now()));
+                producer.send(record, callback(failure));
+                bytes.addAndGet(record.value().length);
                 imagesSent.incrementAndGet();
                 if (plan.labeled().get(k) && !options.labelsFirst()) {
                     long due = System.nanoTime() + options.labelDelay().draw(delays).toNanos();
@@ -161,9 +163,9 @@ public final class Feeder {
                            AtomicReference<Exception> failure, AtomicLong bytes) {
         Label label = Label.newBuilder().setImageId(imageId).setClassIndex(classIndex)
                 .setClassName(source.classNames().get(classIndex)).setAnnotator(ANNOTATOR).setTime(Instant.now()).build();
-        byte[] value = topics.labels().valueSerde().serializer().serialize(topics.labels().name(), label);
-        producer.send(new ProducerRecord<>(topics.labels().name(), imageId, value), callback(failure));
-        bytes.addAndGet(value.length);
+        ProducerRecord<String, byte[]> record = records.label(label);
+        producer.send(record, callback(failure));
+        bytes.addAndGet(record.value().length);
         labelsSent.incrementAndGet();
     }
 
