@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meanstream.cli.feed.DelayRange;
 import io.meanstream.cli.feed.FashionMnistSource;
+import io.meanstream.cli.feed.FeedFormat;
 import io.meanstream.cli.feed.FeedOptions;
 import io.meanstream.cli.feed.FeedPlan;
 import io.meanstream.cli.feed.FeedResult;
@@ -21,9 +22,12 @@ import io.meanstream.image.ImageLimits;
 import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.Topics;
 import io.meanstream.kafka.local.SharedTestBroker;
+import io.meanstream.records.ImageRecords;
+import io.meanstream.records.LabelRecords;
 import io.meanstream.schema.Image;
 import io.meanstream.schema.Label;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,6 +92,31 @@ class FeederTest {
             assertTrue(imageTimes.containsKey(label.getImageId()), "labels only for fed images");
             assertTrue(r.timestamp() >= imageTimes.get(label.getImageId()) + 40, "label comes after its delay");
             assertEquals(result.labels().get(label.getImageId()), label.getClassIndex());
+        }
+    }
+
+    /** The raw form is what the trainer and the streams-app read as encoded images and JSON labels: same ids, pixels and classes. */
+    @Test
+    void rawFormatSendsEncodedImagesWithHeadersAndJsonLabels() throws Exception {
+        Topics topics = Topics.withSuffix(".raw-format-test");
+        Feeder feeder = new Feeder(KafkaClientConfig.ofBootstrap(SharedTestBroker.bootstrapServers()), topics, quiet());
+        FeedResult result = feeder.feed(new FashionMnistSource(train, FashionMnist.Split.TRAIN, io.meanstream.schema.ImageEncoding.JPEG),
+                new FeedOptions(100, 0, 3, true, 2, null, null, false, false, FeedFormat.RAW));
+        assertEquals(20, result.labelsSent());
+        ImageRecords imageReader = new ImageRecords();
+        for (ConsumerRecord<String, byte[]> r : readAll(topics.images().name(), 100)) {
+            assertEquals("image/jpeg", new String(r.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8));
+            Image image = imageReader.read(r.key(), r.headers(), r.value(), r.timestamp());
+            assertEquals(r.key(), image.getId());
+            assertEquals(io.meanstream.schema.ImageEncoding.JPEG, image.getEncoding());
+            assertEquals("fashion-mnist-train", image.getSource());
+        }
+        LabelRecords labelReader = new LabelRecords();
+        for (ConsumerRecord<String, byte[]> r : readAll(topics.labels().name(), 20)) {
+            assertEquals('{', r.value()[0]);
+            Label label = labelReader.read(r.key(), r.headers(), r.value(), r.timestamp(), FashionMnist.CLASS_NAMES);
+            assertEquals(result.labels().get(r.key()), label.getClassIndex());
+            assertEquals("meanstream-feeder", label.getAnnotator());
         }
     }
 
