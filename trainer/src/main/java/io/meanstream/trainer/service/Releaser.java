@@ -14,6 +14,7 @@ import io.meanstream.schema.Image;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Normalisation;
 import io.meanstream.serde.FingerprintSchemaStore;
+import io.meanstream.trainer.engine.MeanTeacherConfig;
 import io.meanstream.trainer.engine.MeanTeacherEngine;
 import io.meanstream.trainer.export.OnnxExporter;
 import io.meanstream.trainer.stream.LabeledPool;
@@ -114,7 +115,7 @@ final class Releaser {
         ModelProvenance provenance = new ModelProvenance(config.modelName(), version, engine.steps(), Instant.now(),
                 engine.spec().architecture(), config.classNames(), config.input(), engine.steps() * config.engine().labeledBatchSize(),
                 engine.steps() * config.engine().unlabeledBatchSize(), offsets,
-                FingerprintSchemaStore.fingerprintHex(Image.getClassSchema()), Map.of());
+                FingerprintSchemaStore.fingerprintHex(Image.getClassSchema()), Map.of(), config.engine().mode().label());
         byte[] onnx = OnnxExporter.export(engine.teacher(), provenance);
         double accuracy;
         try (OnnxScorer scorer = OnnxScorer.load(onnx, 1)) {
@@ -136,6 +137,7 @@ final class Releaser {
             return refuse(String.format(Locale.ROOT, "holdout accuracy %.4f is more than %.3f below the released v%d's %.4f",
                     accuracy, config.releaseMargin(), releasedVersion, releasedAccuracy));
         }
+        boolean supervised = config.engine().mode() == MeanTeacherConfig.Mode.SUPERVISED;
         try {
             ModelRelease.Builder release = ModelRelease.newBuilder().setName(config.modelName()).setVersion(version)
                     .setCreatedTime(provenance.created()).setTrainerStep(engine.steps()).setSha256(OnnxScorer.sha256(onnx))
@@ -144,7 +146,7 @@ final class Releaser {
                             .setResize(config.input().resize().name()).build())
                     .setClassNames(config.classNames())
                     .setMetrics(Map.of("holdoutAccuracy", accuracy, "holdoutSize", (double) holdout.size(),
-                            "labeledPool", (double) pool.trainingSize()));
+                            "labeledPool", (double) pool.trainingSize(), "supervised", supervised ? 1.0 : 0.0));
             if (onnx.length <= config.releaseInlineLimit()) {
                 release.setOnnx(ByteBuffer.wrap(onnx));
             } else {

@@ -29,6 +29,7 @@ public record TrainerConfig(String modelName, List<String> classNames, TensorSpe
                 floats(s.get(TrainerSettings.INPUT_STD), shape[0]),
                 TensorSpec.ResizePolicy.valueOf(s.get(TrainerSettings.INPUT_RESIZE).strip().toUpperCase(Locale.ROOT)));
         MeanTeacherConfig engine = MeanTeacherConfig.builder()
+                .mode(s.get(TrainerSettings.MODE))
                 .batchSize(s.get(TrainerSettings.BATCH_SIZE))
                 .labeledBatchSize(s.get(TrainerSettings.LABELED_BATCH_SIZE))
                 .consistencyWeight(s.get(TrainerSettings.CONSISTENCY).floatValue())

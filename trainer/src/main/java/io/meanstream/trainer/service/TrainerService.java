@@ -277,7 +277,10 @@ public final class TrainerService implements AutoCloseable {
                     try {
                         Image image = topics.images().valueSerde().deserializer().deserialize(r.topic(), r.value());
                         if (image != null) {
-                            buffer.add(pipeline.decodeToChw(image), r.partition(), r.offset());
+                            float[] chw = pipeline.decodeToChw(image); // decoded in every mode: bad images are dead letters
+                            if (config.engine().unlabeledBatchSize() > 0) { // supervised mode draws no unlabeled images
+                                buffer.add(chw, r.partition(), r.offset());
+                            }
                         }
                     } catch (MalformedRecordException e) {
                         deadLetter("read-image", e.errorType(), e.getMessage(), r);
