@@ -133,6 +133,7 @@ public final class TrainerService implements AutoCloseable {
         samplesPerSecond = metrics.gauge("trainer_samples_per_second", "Rows per second over the last release interval");
         metrics.gauge("trainer_labeled_pool_size", "Labeled images trained on").sample(pool::trainingSize);
         metrics.gauge("trainer_holdout_size", "Labeled images held out for release gates").sample(pool::holdoutSize);
+        metrics.gauge("trainer_held_back_labels", "New training labels held back to judge the next release candidate").sample(pool::heldBackSize);
         metrics.gauge("trainer_label_corrections", "Labels that replaced an earlier label").sample(pool::corrections);
         metrics.gauge("trainer_buffer_fill", "Unlabeled images in the buffer / capacity").sample(() -> (double) buffer.size() / buffer.capacity());
         metrics.gauge("trainer_buffer_dropped_total", "Unlabeled images dropped unused (arriving faster than training)").sample(buffer::dropped);
@@ -340,6 +341,8 @@ public final class TrainerService implements AutoCloseable {
                     continue;
                 }
                 state = "training";
+                // Test-then-train once a released model exists to be judged (see Releaser): new labels wait for the next gate.
+                pool.holdBackNewLabels(releaser.hasBest() ? config.releaseHoldBack() : 0);
                 List<LabeledPool.Example> examples = pool.next(labeled);
                 float[] x = new float[(labeled + unlabeled) * size];
                 long[] y = new long[labeled];

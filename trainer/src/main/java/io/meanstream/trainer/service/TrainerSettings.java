@@ -33,8 +33,12 @@ public final class TrainerSettings {
     public static final Setting<Integer> BUFFER_MAX_USES = Setting.integer("MEANSTREAM_TRAINER_BUFFER_MAX_USES", 8, "Times an unlabeled image is drawn before it is retired");
     public static final Setting<Integer> RELEASE_EVERY_STEPS = Setting.integer("MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", 500, "Release a model every N steps ...");
     public static final Setting<Duration> RELEASE_EVERY = Setting.duration("MEANSTREAM_TRAINER_RELEASE_EVERY", "10m", "... or after this much time, whichever comes first");
-    public static final Setting<Double> RELEASE_MARGIN = Setting.decimal("MEANSTREAM_TRAINER_RELEASE_MARGIN", 0.02,
-            "A release may be at most this much below the released model's holdout accuracy");
+    public static final Setting<Double> RELEASE_CONFIDENCE = Setting.decimal("MEANSTREAM_TRAINER_RELEASE_CONFIDENCE", 0.95,
+            "A candidate is refused only when it is worse than the best released model with this one-sided confidence (paired test on the same images)");
+    public static final Setting<Double> RELEASE_MARGIN = Setting.decimal("MEANSTREAM_TRAINER_RELEASE_MARGIN", 0.0,
+            "... by more than this accuracy difference (0: any shown loss refuses)");
+    public static final Setting<Integer> RELEASE_HOLD_BACK = Setting.integer("MEANSTREAM_TRAINER_RELEASE_HOLD_BACK", 1000,
+            "New training labels held back (at most this many) until the next release attempt, where they judge the candidate and the best model before being trained on; 0: the holdout alone");
     public static final Setting<Integer> RELEASE_INLINE_LIMIT = Setting.integer("MEANSTREAM_TRAINER_RELEASE_INLINE_LIMIT", 4 << 20,
             "Models up to this many bytes travel inside the release record; larger ones go to the model store");
     public static final Setting<String> MODEL_STORE = Setting.string("MEANSTREAM_TRAINER_MODEL_STORE", "data/models", "Directory for models above the inline limit (referenced by file: URI)");
@@ -65,7 +69,8 @@ public final class TrainerSettings {
 
     public static List<Setting<?>> all() {
         return List.of(MODEL_NAME, CLASS_NAMES, INPUT_SHAPE, INPUT_MEAN, INPUT_STD, INPUT_RESIZE, MODE, MAX_LABEL_DELAY, HOLDOUT_FRACTION,
-                MIN_LABELS, MIN_LABELS_PER_CLASS, BUFFER_SIZE, BUFFER_MAX_USES, RELEASE_EVERY_STEPS, RELEASE_EVERY, RELEASE_MARGIN,
+                MIN_LABELS, MIN_LABELS_PER_CLASS, BUFFER_SIZE, BUFFER_MAX_USES, RELEASE_EVERY_STEPS, RELEASE_EVERY, RELEASE_CONFIDENCE,
+                RELEASE_MARGIN, RELEASE_HOLD_BACK,
                 RELEASE_INLINE_LIMIT, MODEL_STORE, CHECKPOINT_DIR, CHECKPOINT_EVERY_STEPS, CHECKPOINT_EVERY, CHECKPOINT_KEEP, STATE_DIR,
                 DEVICE, THREADS, HTTP_PORT, BATCH_SIZE, LABELED_BATCH_SIZE, CONSISTENCY, CONSISTENCY_RAMPUP, TWO_HEADS, LOGIT_DISTANCE_COST, EMA_DECAY,
                 EMA_DECAY_AFTER_RAMPUP, LEARNING_RATE,
