@@ -54,16 +54,9 @@ class TrainerServiceTest {
         String suffix = ".trainer-test";
         Topics topics = Topics.withSuffix(suffix);
         KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(SharedTestBroker.bootstrapServers());
-        Map<String, String> env = new HashMap<>(Map.of(
-                "MEANSTREAM_TRAINER_WIDTH", "8", "MEANSTREAM_TRAINER_BATCH_SIZE", "32", "MEANSTREAM_TRAINER_LABELED_BATCH_SIZE", "8",
-                "MEANSTREAM_TRAINER_MIN_LABELS", "100", "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "15",
-                "MEANSTREAM_TRAINER_CHECKPOINT_EVERY_STEPS", "10", "MEANSTREAM_TRAINER_HTTP_PORT", "0",
-                "MEANSTREAM_TRAINER_RELEASE_MARGIN", "1.0", "MEANSTREAM_TRAINER_THREADS", "1"));
-        env.put("MEANSTREAM_TRAINER_CHECKPOINT_DIR", dir.resolve("checkpoints").toString());
-        env.put("MEANSTREAM_TRAINER_STATE_DIR", dir.resolve("streams").toString());
-        env.put("MEANSTREAM_TRAINER_MODEL_STORE", dir.resolve("models").toString());
-        env.put("MEANSTREAM_MODEL_NAME", "fmnist-test");
-        TrainerConfig config = TrainerConfig.from(Settings.resolve(TrainerSettings.all(), env, null));
+        TrainerConfig config = config(dir, "fmnist-test", Map.of("MEANSTREAM_TRAINER_BATCH_SIZE", "32",
+                "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "15", "MEANSTREAM_TRAINER_CHECKPOINT_EVERY_STEPS", "10",
+                "MEANSTREAM_TRAINER_RELEASE_MARGIN", "1.0"));
 
         LabeledImages train = FashionMnist.load(FashionMnist.Split.TRAIN, DatasetLocator.fashionMnist().allowDownload(false).build());
         long firstSteps;
@@ -125,15 +118,8 @@ class TrainerServiceTest {
     void supervisedModeTrainsOnLabelsAloneAndReleasesThroughTheSamePath(@TempDir Path dir) throws Exception {
         Topics topics = Topics.withSuffix(".trainer-supervised-test");
         KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(SharedTestBroker.bootstrapServers());
-        Map<String, String> env = new HashMap<>(Map.of(
-                "MEANSTREAM_TRAINER_MODE", "supervised", "MEANSTREAM_TRAINER_WIDTH", "8", "MEANSTREAM_TRAINER_LABELED_BATCH_SIZE", "8",
-                "MEANSTREAM_TRAINER_MIN_LABELS", "100", "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "10",
-                "MEANSTREAM_TRAINER_HTTP_PORT", "0", "MEANSTREAM_TRAINER_THREADS", "1"));
-        env.put("MEANSTREAM_TRAINER_CHECKPOINT_DIR", dir.resolve("checkpoints").toString());
-        env.put("MEANSTREAM_TRAINER_STATE_DIR", dir.resolve("streams").toString());
-        env.put("MEANSTREAM_TRAINER_MODEL_STORE", dir.resolve("models").toString());
-        env.put("MEANSTREAM_MODEL_NAME", "fmnist-supervised-test");
-        TrainerConfig config = TrainerConfig.from(Settings.resolve(TrainerSettings.all(), env, null));
+        TrainerConfig config = config(dir, "fmnist-supervised-test", Map.of("MEANSTREAM_TRAINER_MODE", "supervised",
+                "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "10"));
         LabeledImages train = FashionMnist.load(FashionMnist.Split.TRAIN, DatasetLocator.fashionMnist().allowDownload(false).build());
         try (TrainerService service = new TrainerService(config, kafka, topics).start()) {
             produce(topics, kafka, train);
@@ -151,6 +137,18 @@ class TrainerServiceTest {
             assertEquals("supervised", scorer.provenance().trainingMode());
             assertEquals(0, scorer.provenance().unlabeledSeen());
         }
+    }
+
+    /** A small, fast trainer under {@code dir}, with the test's own settings on top. */
+    static TrainerConfig config(Path dir, String modelName, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(Map.of("MEANSTREAM_TRAINER_WIDTH", "8", "MEANSTREAM_TRAINER_LABELED_BATCH_SIZE", "8",
+                "MEANSTREAM_TRAINER_MIN_LABELS", "100", "MEANSTREAM_TRAINER_HTTP_PORT", "0", "MEANSTREAM_TRAINER_THREADS", "1",
+                "MEANSTREAM_MODEL_NAME", modelName));
+        env.put("MEANSTREAM_TRAINER_CHECKPOINT_DIR", dir.resolve("checkpoints").toString());
+        env.put("MEANSTREAM_TRAINER_STATE_DIR", dir.resolve("streams").toString());
+        env.put("MEANSTREAM_TRAINER_MODEL_STORE", dir.resolve("models").toString());
+        env.putAll(settings);
+        return TrainerConfig.from(Settings.resolve(TrainerSettings.all(), env, null));
     }
 
     static void produce(Topics topics, KafkaClientConfig kafka, LabeledImages train) throws Exception {
