@@ -176,7 +176,7 @@ final class TrainOfflineCommand implements Callable<Integer> {
         try {
             ModelProvenance provenance = new ModelProvenance(modelName, 1, engine.steps(), Instant.now(),
                     engine.spec().architecture(), train.classNames(), input, labeledSeen, unlabeledSeen, Map.of(),
-                    FingerprintSchemaStore.fingerprintHex(Image.getClassSchema()), Map.of("testAccuracy", accuracy));
+                    FingerprintSchemaStore.fingerprintHex(Image.getClassSchema()), Map.of("testAccuracy", accuracy), c.mode().label());
             byte[] onnx = OnnxExporter.export(engine.teacher(), provenance);
             Path target = export.toAbsolutePath();
             Path tmp = target.resolveSibling(target.getFileName() + ".tmp");

@@ -16,10 +16,13 @@ import java.util.Map;
  * @param sourceOffsets topic-partition to the next offset the training data was read up to (empty offline)
  * @param schemaFingerprint fingerprint of the Image schema the training data was read with
  * @param metrics holdout or test metrics at export time
+ * @param trainingMode how the model was trained ({@code mean-teacher} or {@code supervised}); null when not
+ *                     recorded, and then absent from the metadata
  */
 public record ModelProvenance(String name, long version, long trainerStep, Instant created, String architecture,
                               List<String> classNames, TensorSpec input, long labeledSeen, long unlabeledSeen,
-                              Map<String, Long> sourceOffsets, String schemaFingerprint, Map<String, Double> metrics) {
+                              Map<String, Long> sourceOffsets, String schemaFingerprint, Map<String, Double> metrics,
+                              String trainingMode) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String PREFIX = "meanstream.";
@@ -28,6 +31,14 @@ public record ModelProvenance(String name, long version, long trainerStep, Insta
         classNames = List.copyOf(classNames);
         sourceOffsets = Map.copyOf(sourceOffsets);
         metrics = Map.copyOf(metrics);
+    }
+
+    /** A provenance that does not record the training mode. */
+    public ModelProvenance(String name, long version, long trainerStep, Instant created, String architecture, List<String> classNames,
+                           TensorSpec input, long labeledSeen, long unlabeledSeen, Map<String, Long> sourceOffsets,
+                           String schemaFingerprint, Map<String, Double> metrics) {
+        this(name, version, trainerStep, created, architecture, classNames, input, labeledSeen, unlabeledSeen, sourceOffsets,
+                schemaFingerprint, metrics, null);
     }
 
     /** The metadata entries, all strings as ONNX wants them. */
@@ -48,6 +59,9 @@ public record ModelProvenance(String name, long version, long trainerStep, Insta
         m.put(PREFIX + "source_offsets", json(sourceOffsets));
         m.put(PREFIX + "schema_fingerprint", schemaFingerprint);
         m.put(PREFIX + "metrics", json(metrics));
+        if (trainingMode != null) {
+            m.put(PREFIX + "training_mode", trainingMode);
+        }
         return m;
     }
 
@@ -70,7 +84,8 @@ public record ModelProvenance(String name, long version, long trainerStep, Insta
                     Long.parseLong(required(m, "labeled_seen")), Long.parseLong(required(m, "unlabeled_seen")),
                     JSON.readValue(required(m, "source_offsets"), new TypeReference<Map<String, Long>>() { }),
                     required(m, "schema_fingerprint"),
-                    JSON.readValue(required(m, "metrics"), new TypeReference<Map<String, Double>>() { }));
+                    JSON.readValue(required(m, "metrics"), new TypeReference<Map<String, Double>>() { }),
+                    m.get(PREFIX + "training_mode"));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("The model's meanstream metadata is invalid: " + e.getMessage(), e);
         }

@@ -36,7 +36,14 @@ public record MeanTeacherConfig(
         long seed) {
 
     /** Supervised-only trains on the labeled stream alone; Mean Teacher adds the unlabeled stream. */
-    public enum Mode { SUPERVISED, MEAN_TEACHER }
+    public enum Mode {
+        SUPERVISED, MEAN_TEACHER;
+
+        /** The spelling of options, settings and release metadata: {@code supervised}, {@code mean-teacher}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
 
     /** Consistency cost between student and teacher softmax outputs. */
     public enum ConsistencyType { MSE, KL }
@@ -91,7 +98,7 @@ public record MeanTeacherConfig(
     /** The settings as an ordered map, for logs, JSON reports and model provenance. */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mode", mode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        m.put("mode", mode.label());
         m.put("batchSize", batchSize);
         m.put("labeledBatchSize", labeledBatchSize);
         m.put("consistencyType", consistencyType.name().toLowerCase(Locale.ROOT));

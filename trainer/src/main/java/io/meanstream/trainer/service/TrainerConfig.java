@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import io.meanstream.config.Settings;
 import io.meanstream.image.TensorSpec;
 import io.meanstream.trainer.engine.MeanTeacherConfig;
+import io.meanstream.trainer.gate.ReleaseGate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,7 +15,8 @@ import java.util.Locale;
 /** The trainer service's configuration, resolved and validated from {@link TrainerSettings}. */
 public record TrainerConfig(String modelName, List<String> classNames, TensorSpec input, Duration maxLabelDelay,
                             double holdoutFraction, int minLabels, int minLabelsPerClass, int bufferSize, int bufferMaxUses,
-                            int releaseEverySteps, Duration releaseEvery, double releaseMargin, int releaseInlineLimit,
+                            int releaseEverySteps, Duration releaseEvery, ReleaseGate releaseGate, int releaseHoldBack,
+                            int releaseInlineLimit,
                             Path modelStore, Path checkpointDir, int checkpointEverySteps, Duration checkpointEvery,
                             int checkpointKeep, Path stateDir, String device, int threads, int httpPort,
                             MeanTeacherConfig engine) {
@@ -29,6 +31,7 @@ public record TrainerConfig(String modelName, List<String> classNames, TensorSpe
                 floats(s.get(TrainerSettings.INPUT_STD), shape[0]),
                 TensorSpec.ResizePolicy.valueOf(s.get(TrainerSettings.INPUT_RESIZE).strip().toUpperCase(Locale.ROOT)));
         MeanTeacherConfig engine = MeanTeacherConfig.builder()
+                .mode(s.get(TrainerSettings.MODE))
                 .batchSize(s.get(TrainerSettings.BATCH_SIZE))
                 .labeledBatchSize(s.get(TrainerSettings.LABELED_BATCH_SIZE))
                 .consistencyWeight(s.get(TrainerSettings.CONSISTENCY).floatValue())
@@ -46,7 +49,9 @@ public record TrainerConfig(String modelName, List<String> classNames, TensorSpe
         return new TrainerConfig(s.get(TrainerSettings.MODEL_NAME), classes, input, s.get(TrainerSettings.MAX_LABEL_DELAY),
                 s.get(TrainerSettings.HOLDOUT_FRACTION), s.get(TrainerSettings.MIN_LABELS), s.get(TrainerSettings.MIN_LABELS_PER_CLASS),
                 s.get(TrainerSettings.BUFFER_SIZE), s.get(TrainerSettings.BUFFER_MAX_USES), s.get(TrainerSettings.RELEASE_EVERY_STEPS),
-                s.get(TrainerSettings.RELEASE_EVERY), s.get(TrainerSettings.RELEASE_MARGIN), s.get(TrainerSettings.RELEASE_INLINE_LIMIT),
+                s.get(TrainerSettings.RELEASE_EVERY),
+                new ReleaseGate(s.get(TrainerSettings.RELEASE_CONFIDENCE), s.get(TrainerSettings.RELEASE_MARGIN)),
+                s.get(TrainerSettings.RELEASE_HOLD_BACK), s.get(TrainerSettings.RELEASE_INLINE_LIMIT),
                 Path.of(s.get(TrainerSettings.MODEL_STORE)), Path.of(s.get(TrainerSettings.CHECKPOINT_DIR)),
                 s.get(TrainerSettings.CHECKPOINT_EVERY_STEPS), s.get(TrainerSettings.CHECKPOINT_EVERY), s.get(TrainerSettings.CHECKPOINT_KEEP),
                 Path.of(s.get(TrainerSettings.STATE_DIR)), s.get(TrainerSettings.DEVICE), s.get(TrainerSettings.THREADS),

@@ -136,6 +136,7 @@ public final class TrainerService implements AutoCloseable {
         samplesPerSecond = metrics.gauge("trainer_samples_per_second", "Rows per second over the last release interval");
         metrics.gauge("trainer_labeled_pool_size", "Labeled images trained on").sample(pool::trainingSize);
         metrics.gauge("trainer_holdout_size", "Labeled images held out for release gates").sample(pool::holdoutSize);
+        metrics.gauge("trainer_held_back_labels", "New training labels held back to judge the next release candidate").sample(pool::heldBackSize);
         metrics.gauge("trainer_label_corrections", "Labels that replaced an earlier label").sample(pool::corrections);
         metrics.gauge("trainer_buffer_fill", "Unlabeled images in the buffer / capacity").sample(() -> (double) buffer.size() / buffer.capacity());
         metrics.gauge("trainer_buffer_dropped_total", "Unlabeled images dropped unused (arriving faster than training)").sample(buffer::dropped);
@@ -280,7 +281,10 @@ public final class TrainerService implements AutoCloseable {
                     try {
                         Image image = imageReader.read(r.key(), r.headers(), r.value(), r.timestamp());
                         if (image != null) {
-                            buffer.add(pipeline.decodeToChw(image), r.partition(), r.offset());
+                            float[] chw = pipeline.decodeToChw(image); // decoded in every mode: bad images are dead letters
+                            if (config.engine().unlabeledBatchSize() > 0) { // supervised mode draws no unlabeled images
+                                buffer.add(chw, r.partition(), r.offset());
+                            }
                         }
                     } catch (RecordRejectedException e) {
                         deadLetter("read-image", e.errorType(), e.getMessage(), r);
@@ -340,6 +344,8 @@ public final class TrainerService implements AutoCloseable {
                     continue;
                 }
                 state = "training";
+                // Test-then-train once a released model exists to be judged (see Releaser): new labels wait for the next gate.
+                pool.holdBackNewLabels(releaser.hasBest() ? config.releaseHoldBack() : 0);
                 List<LabeledPool.Example> examples = pool.next(labeled);
                 float[] x = new float[(labeled + unlabeled) * size];
                 long[] y = new long[labeled];

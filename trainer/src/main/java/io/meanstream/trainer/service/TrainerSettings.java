@@ -1,8 +1,11 @@
 package io.meanstream.trainer.service;
 
 import io.meanstream.config.Setting;
+import io.meanstream.trainer.engine.MeanTeacherConfig;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** Every setting of the trainer service, with its default and meaning (README: "Trainer configuration"). */
 public final class TrainerSettings {
@@ -19,6 +22,9 @@ public final class TrainerSettings {
     public static final Setting<String> INPUT_RESIZE = Setting.string("MEANSTREAM_INPUT_RESIZE", "REJECT", "Images of another size: REJECT (dead letter) or RESIZE (bilinear)");
     public static final Setting<Duration> MAX_LABEL_DELAY = Setting.duration("MEANSTREAM_TRAINER_MAX_LABEL_DELAY", "24h",
             "A label joins an image at most this far apart in event time; later labels of unknown images are dead letters");
+    public static final Setting<MeanTeacherConfig.Mode> MODE = new Setting<>("MEANSTREAM_TRAINER_MODE", "mean-teacher",
+            "mean-teacher, or supervised: the same network, steps and releases on the labeled rows only (a baseline to A/B on the same stream)",
+            TrainerSettings::mode, false);
     public static final Setting<Double> HOLDOUT_FRACTION = Setting.decimal("MEANSTREAM_TRAINER_HOLDOUT_FRACTION", 0.1,
             "Share of labeled images (by hash of image id) never trained on, used to gate releases");
     public static final Setting<Integer> MIN_LABELS = Setting.integer("MEANSTREAM_TRAINER_MIN_LABELS", 50, "Training starts once this many labeled training images exist");
@@ -27,8 +33,12 @@ public final class TrainerSettings {
     public static final Setting<Integer> BUFFER_MAX_USES = Setting.integer("MEANSTREAM_TRAINER_BUFFER_MAX_USES", 8, "Times an unlabeled image is drawn before it is retired");
     public static final Setting<Integer> RELEASE_EVERY_STEPS = Setting.integer("MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", 500, "Release a model every N steps ...");
     public static final Setting<Duration> RELEASE_EVERY = Setting.duration("MEANSTREAM_TRAINER_RELEASE_EVERY", "10m", "... or after this much time, whichever comes first");
-    public static final Setting<Double> RELEASE_MARGIN = Setting.decimal("MEANSTREAM_TRAINER_RELEASE_MARGIN", 0.02,
-            "A release may be at most this much below the released model's holdout accuracy");
+    public static final Setting<Double> RELEASE_CONFIDENCE = Setting.decimal("MEANSTREAM_TRAINER_RELEASE_CONFIDENCE", 0.95,
+            "A candidate is refused only when it is worse than the best released model with this one-sided confidence (paired test on the same images)");
+    public static final Setting<Double> RELEASE_MARGIN = Setting.decimal("MEANSTREAM_TRAINER_RELEASE_MARGIN", 0.0,
+            "... by more than this accuracy difference (0: any shown loss refuses)");
+    public static final Setting<Integer> RELEASE_HOLD_BACK = Setting.integer("MEANSTREAM_TRAINER_RELEASE_HOLD_BACK", 1000,
+            "New training labels held back (at most this many) until the next release attempt, where they judge the candidate and the best model before being trained on; 0: the holdout alone");
     public static final Setting<Integer> RELEASE_INLINE_LIMIT = Setting.integer("MEANSTREAM_TRAINER_RELEASE_INLINE_LIMIT", 4 << 20,
             "Models up to this many bytes travel inside the release record; larger ones go to the model store");
     public static final Setting<String> MODEL_STORE = Setting.string("MEANSTREAM_TRAINER_MODEL_STORE", "data/models", "Directory for models above the inline limit (referenced by file: URI)");
@@ -58,11 +68,19 @@ public final class TrainerSettings {
     public static final Setting<Long> SEED = Setting.longValue("MEANSTREAM_TRAINER_SEED", 1, "Seed of initialisation, noise and sampling");
 
     public static List<Setting<?>> all() {
-        return List.of(MODEL_NAME, CLASS_NAMES, INPUT_SHAPE, INPUT_MEAN, INPUT_STD, INPUT_RESIZE, MAX_LABEL_DELAY, HOLDOUT_FRACTION,
-                MIN_LABELS, MIN_LABELS_PER_CLASS, BUFFER_SIZE, BUFFER_MAX_USES, RELEASE_EVERY_STEPS, RELEASE_EVERY, RELEASE_MARGIN,
+        return List.of(MODEL_NAME, CLASS_NAMES, INPUT_SHAPE, INPUT_MEAN, INPUT_STD, INPUT_RESIZE, MODE, MAX_LABEL_DELAY, HOLDOUT_FRACTION,
+                MIN_LABELS, MIN_LABELS_PER_CLASS, BUFFER_SIZE, BUFFER_MAX_USES, RELEASE_EVERY_STEPS, RELEASE_EVERY, RELEASE_CONFIDENCE,
+                RELEASE_MARGIN, RELEASE_HOLD_BACK,
                 RELEASE_INLINE_LIMIT, MODEL_STORE, CHECKPOINT_DIR, CHECKPOINT_EVERY_STEPS, CHECKPOINT_EVERY, CHECKPOINT_KEEP, STATE_DIR,
                 DEVICE, THREADS, HTTP_PORT, BATCH_SIZE, LABELED_BATCH_SIZE, CONSISTENCY, CONSISTENCY_RAMPUP, TWO_HEADS, LOGIT_DISTANCE_COST, EMA_DECAY,
                 EMA_DECAY_AFTER_RAMPUP, LEARNING_RATE,
                 HFLIP, WIDTH, SEED);
+    }
+
+    /** The training mode as spelled in settings and release metadata: {@code mean-teacher} or {@code supervised}. */
+    static MeanTeacherConfig.Mode mode(String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        return Arrays.stream(MeanTeacherConfig.Mode.values()).filter(m -> m.label().equals(v)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("expected mean-teacher or supervised"));
     }
 }

@@ -2,6 +2,7 @@ package io.meanstream.trainer.stream;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -12,6 +13,12 @@ import java.util.SplittableRandom;
  * the earlier one (the old class stops being trained on at once). Training draws labeled examples by
  * cycling forever over the training side in a shuffled order, reshuffled (and extended with new
  * examples) at every pass. Thread-safe: the pool consumer adds while the training loop draws.
+ *
+ * <p>Test-then-train: once {@link #holdBackNewLabels} is on, a training-side image labeled for the first
+ * time is held back (up to a bound) instead of joining the training side. No model has trained on it, so it
+ * judges the next release candidate and the best released model on equal terms; {@link #admitHeldBack()}
+ * then hands it over to training. Corrections of images already trained on are never held back: the old
+ * label was learnt.
  */
 public final class LabeledPool {
 
@@ -23,6 +30,8 @@ public final class LabeledPool {
     private final int numClasses;
     private final Map<String, Example> training = new HashMap<>();
     private final Map<String, Example> held = new HashMap<>();
+    private final Map<String, Example> heldBack = new LinkedHashMap<>();
+    private int holdBackMax;
     private final int[] perClass;
     private final SplittableRandom random;
     private List<String> order = new ArrayList<>();
@@ -42,7 +51,9 @@ public final class LabeledPool {
         if (classIndex < 0 || classIndex >= numClasses) {
             throw new IllegalArgumentException("class " + classIndex + " outside [0, " + numClasses + ")");
         }
-        Map<String, Example> side = holdout.isHoldout(imageId) ? held : training;
+        Map<String, Example> side = holdout.isHoldout(imageId) ? held
+                : !training.containsKey(imageId) && (heldBack.containsKey(imageId) || heldBack.size() < holdBackMax) ? heldBack
+                : training;
         Example previous = side.put(imageId, new Example(imageId, chw, classIndex));
         if (side == training) {
             if (previous != null) {
@@ -115,6 +126,29 @@ public final class LabeledPool {
                 out.add(e);
             }
         }
+        return out;
+    }
+
+    /**
+     * From now on, hold back up to {@code max} newly labeled training-side images until {@link #admitHeldBack()}
+     * (0: none, labels are trained on at once).
+     */
+    public synchronized void holdBackNewLabels(int max) {
+        holdBackMax = Math.max(0, max);
+    }
+
+    public synchronized int heldBackSize() {
+        return heldBack.size();
+    }
+
+    /** The held-back examples in arrival order; they join the training side now. */
+    public synchronized List<Example> admitHeldBack() {
+        List<Example> out = new ArrayList<>(heldBack.values());
+        for (Example e : out) {
+            training.put(e.imageId(), e);
+            perClass[e.classIndex()]++;
+        }
+        heldBack.clear();
         return out;
     }
 

@@ -121,7 +121,7 @@ class OnnxExportTest {
     static ModelProvenance provenance(TensorSpec input, NetworkSpec spec) {
         return new ModelProvenance("fmnist", 3, 30, Instant.parse("2026-11-25T12:00:00Z"), spec.architecture(),
                 FashionMnist.CLASS_NAMES, input, 200, 1800, Map.of("meanstream.images-0", 1234L), "0123456789abcdef",
-                Map.of("holdoutAccuracy", 0.5));
+                Map.of("holdoutAccuracy", 0.5), "supervised");
     }
 
     @Test

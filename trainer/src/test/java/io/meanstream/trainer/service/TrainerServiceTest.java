@@ -39,6 +39,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,16 +54,9 @@ class TrainerServiceTest {
         String suffix = ".trainer-test";
         Topics topics = Topics.withSuffix(suffix);
         KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(SharedTestBroker.bootstrapServers());
-        Map<String, String> env = new HashMap<>(Map.of(
-                "MEANSTREAM_TRAINER_WIDTH", "8", "MEANSTREAM_TRAINER_BATCH_SIZE", "32", "MEANSTREAM_TRAINER_LABELED_BATCH_SIZE", "8",
-                "MEANSTREAM_TRAINER_MIN_LABELS", "100", "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "15",
-                "MEANSTREAM_TRAINER_CHECKPOINT_EVERY_STEPS", "10", "MEANSTREAM_TRAINER_HTTP_PORT", "0",
-                "MEANSTREAM_TRAINER_RELEASE_MARGIN", "1.0", "MEANSTREAM_TRAINER_THREADS", "1"));
-        env.put("MEANSTREAM_TRAINER_CHECKPOINT_DIR", dir.resolve("checkpoints").toString());
-        env.put("MEANSTREAM_TRAINER_STATE_DIR", dir.resolve("streams").toString());
-        env.put("MEANSTREAM_TRAINER_MODEL_STORE", dir.resolve("models").toString());
-        env.put("MEANSTREAM_MODEL_NAME", "fmnist-test");
-        TrainerConfig config = TrainerConfig.from(Settings.resolve(TrainerSettings.all(), env, null));
+        TrainerConfig config = config(dir, "fmnist-test", Map.of("MEANSTREAM_TRAINER_BATCH_SIZE", "32",
+                "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "15", "MEANSTREAM_TRAINER_CHECKPOINT_EVERY_STEPS", "10",
+                "MEANSTREAM_TRAINER_RELEASE_MARGIN", "1.0"));
 
         LabeledImages train = FashionMnist.load(FashionMnist.Split.TRAIN, DatasetLocator.fashionMnist().allowDownload(false).build());
         long firstSteps;
@@ -118,6 +112,43 @@ class TrainerServiceTest {
             produceUnlabeled(topics, kafka, train, 2000, 600);
             await(() -> again.releasedVersion() > firstVersion, Duration.ofMinutes(4), "a release after the restart");
         }
+    }
+
+    @Test
+    void supervisedModeTrainsOnLabelsAloneAndReleasesThroughTheSamePath(@TempDir Path dir) throws Exception {
+        Topics topics = Topics.withSuffix(".trainer-supervised-test");
+        KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(SharedTestBroker.bootstrapServers());
+        TrainerConfig config = config(dir, "fmnist-supervised-test", Map.of("MEANSTREAM_TRAINER_MODE", "supervised",
+                "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "10"));
+        LabeledImages train = FashionMnist.load(FashionMnist.Split.TRAIN, DatasetLocator.fashionMnist().allowDownload(false).build());
+        try (TrainerService service = new TrainerService(config, kafka, topics).start()) {
+            produce(topics, kafka, train);
+            Awaitility.await("a supervised release").atMost(Duration.ofMinutes(3)).until(() -> service.releasedVersion() >= 1);
+            assertEquals(0, service.metrics().value("trainer_buffer_fill"), "no unlabeled image is buffered");
+            assertEquals(service.steps() * 8, service.metrics().value("trainer_samples_total"), 8.0,
+                    "each step is the labeled rows only");
+        }
+        ModelRelease release = read(topics.models().name(), kafka).stream()
+                .map(r -> topics.models().valueSerde().deserializer().deserialize(r.topic(), r.value())).findFirst().orElseThrow();
+        assertEquals(1.0, release.getMetrics().get("supervised"));
+        byte[] onnx = new byte[release.getOnnx().remaining()];
+        release.getOnnx().duplicate().get(onnx);
+        try (OnnxScorer scorer = OnnxScorer.load(onnx, 1)) {
+            assertEquals("supervised", scorer.provenance().trainingMode());
+            assertEquals(0, scorer.provenance().unlabeledSeen());
+        }
+    }
+
+    /** A small, fast trainer under {@code dir}, with the test's own settings on top. */
+    static TrainerConfig config(Path dir, String modelName, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(Map.of("MEANSTREAM_TRAINER_WIDTH", "8", "MEANSTREAM_TRAINER_LABELED_BATCH_SIZE", "8",
+                "MEANSTREAM_TRAINER_MIN_LABELS", "100", "MEANSTREAM_TRAINER_HTTP_PORT", "0", "MEANSTREAM_TRAINER_THREADS", "1",
+                "MEANSTREAM_MODEL_NAME", modelName));
+        env.put("MEANSTREAM_TRAINER_CHECKPOINT_DIR", dir.resolve("checkpoints").toString());
+        env.put("MEANSTREAM_TRAINER_STATE_DIR", dir.resolve("streams").toString());
+        env.put("MEANSTREAM_TRAINER_MODEL_STORE", dir.resolve("models").toString());
+        env.putAll(settings);
+        return TrainerConfig.from(Settings.resolve(TrainerSettings.all(), env, null));
     }
 
     static void produce(Topics topics, KafkaClientConfig kafka, LabeledImages train) throws Exception {

@@ -44,6 +44,30 @@ class StreamStateTest {
     }
 
     @Test
+    void newLabelsAreHeldBackUntilAdmittedAndNeverDrawnBefore() {
+        LabeledPool pool = new LabeledPool(new HoldoutSplit(0), 2, 1);
+        pool.put("old", new float[] {0}, 0);
+        pool.holdBackNewLabels(2);
+        pool.put("new-1", new float[] {1}, 1);
+        assertTrue(pool.put("new-1", new float[] {1}, 0), "a correction of a held-back label stays held back");
+        pool.put("new-2", new float[] {2}, 1);
+        pool.put("new-3", new float[] {3}, 1); // beyond the bound: trained on at once
+        assertTrue(pool.put("old", new float[] {0}, 1), "a correction of a trained image replaces it on the training side");
+        assertEquals(2, pool.heldBackSize());
+        assertEquals(2, pool.trainingSize());
+        for (LabeledPool.Example e : pool.next(20)) {
+            assertFalse(e.imageId().startsWith("new-1") || e.imageId().equals("new-2"), e.imageId() + " drawn while held back");
+        }
+        List<LabeledPool.Example> admitted = pool.admitHeldBack();
+        assertEquals(List.of("new-1", "new-2"), admitted.stream().map(LabeledPool.Example::imageId).toList());
+        assertEquals(0, admitted.get(0).classIndex(), "the latest label");
+        assertEquals(0, pool.heldBackSize());
+        assertEquals(4, pool.trainingSize());
+        assertEquals(1, pool.perClass()[0]);
+        assertEquals(3, pool.perClass()[1]);
+    }
+
+    @Test
     void poolCyclesOverEveryTrainingExampleEachPassAndCorrectionsReplace() {
         LabeledPool pool = new LabeledPool(new HoldoutSplit(0), 3, 5);
         for (int i = 0; i < 10; i++) {
