@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 TrainerCommand.class,
                 StreamsAppCommand.class,
                 BenchStreamsCommand.class,
+                BenchLearningCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Meanstream implements Runnable {

@@ -1,45 +1,31 @@
 package io.meanstream.cli.demo;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.FileAppender;
 import io.meanstream.cli.ProgressBar;
 import io.meanstream.cli.StopSignals;
 import io.meanstream.cli.feed.DelayRange;
 import io.meanstream.cli.feed.FashionMnistSource;
 import io.meanstream.cli.feed.FeedOptions;
 import io.meanstream.cli.feed.Feeder;
-import io.meanstream.config.Settings;
 import io.meanstream.data.FashionMnist;
 import io.meanstream.data.LabeledImages;
 import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicBootstrapper;
 import io.meanstream.kafka.Topics;
-import io.meanstream.kafka.local.LocalKafkaBroker;
 import io.meanstream.ops.Metrics;
 import io.meanstream.schema.ImageEncoding;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.streams.service.StreamsApp;
-import io.meanstream.streams.service.StreamsAppSettings;
-import io.meanstream.trainer.service.TrainerConfig;
 import io.meanstream.trainer.service.TrainerService;
-import io.meanstream.trainer.service.TrainerSettings;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +63,8 @@ public final class Demo {
     public DemoReport.Summary run(LabeledImages train, LabeledImages test) throws Exception {
         Files.createDirectories(options.reportDir());
         if (!options.logToConsole()) {
-            logToFile(options.reportDir().resolve("demo.log"));
+            ServiceLogs.toFile(options.reportDir().resolve("demo.log"));
+            out.println("service logs: " + options.reportDir().resolve("demo.log"));
         }
         // Ctrl-C ends the run early; the report is still written, while the JVM is fully alive (StopSignals says why).
         StopSignals.install(() -> {
@@ -88,32 +75,27 @@ public final class Demo {
         try {
             return runWith(train, test, work);
         } finally {
-            deleteQuietly(work);
+            LocalFiles.deleteQuietly(work);
         }
     }
 
     private DemoReport.Summary runWith(LabeledImages train, LabeledImages test, Path work) throws Exception {
         long plannedMillis = (long) (options.minutes() * 60_000);
         int planned = (int) Math.min(train.count(), Math.max(1, Math.round(options.rate() * plannedMillis / 1000.0)));
-        LocalKafkaBroker.Builder brokerBuilder = LocalKafkaBroker.builder();
-        if (options.kafkaDataDir() != null) {
-            brokerBuilder.dataDir(options.kafkaDataDir());
-        } else {
-            brokerBuilder.dataDir(work.resolve("kafka"));
-        }
         out.println("1/5 starting Kafka (embedded KRaft broker)...");
-        try (LocalKafkaBroker broker = brokerBuilder.build().start(Duration.ofSeconds(120))) {
-            KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(broker.bootstrapServers());
-            Topics topics = Topics.fromEnv();
-            try (Admin admin = Admin.create(kafka.admin("meanstream-demo"))) {
-                TopicBootstrapper.Report report = new TopicBootstrapper(admin).ensure(topics.all());
-                out.printf("2/5 Kafka on %s, topics ready (%d created, %d existing)%n", broker.bootstrapServers(),
-                        report.created().size(), report.existing().size());
-            }
+        Path kafkaDir = options.kafkaDataDir() != null ? options.kafkaDataDir() : work.resolve("kafka");
+        try (LocalPipeline pipeline = LocalPipeline.startBroker(kafkaDir)) {
+            TopicBootstrapper.Report report = pipeline.createTopics();
+            out.printf("2/5 Kafka on %s, topics ready (%d created, %d existing)%n", pipeline.bootstrapServers(),
+                    report.created().size(), report.existing().size());
             out.println("3/5 starting the trainer (DJL/PyTorch) and the streams-app (Kafka Streams + ONNX Runtime)...");
-            try (TrainerService trainer = new TrainerService(TrainerConfig.from(trainerSettings(work)), kafka, topics).start();
-                 StreamsApp app = new StreamsApp(streamsSettings(work), kafka, topics).start();
-                 DemoObserver observer = new DemoObserver(kafka, topics)) {
+            pipeline.startServices(LocalPipeline.trainerSettings(work, options.seed(), options.trainerThreads(), options.serviceSettings()),
+                    LocalPipeline.streamsSettings(work, options.serviceSettings()));
+            KafkaClientConfig kafka = pipeline.kafka();
+            Topics topics = pipeline.topics();
+            TrainerService trainer = pipeline.trainer();
+            StreamsApp app = pipeline.app();
+            try (DemoObserver observer = new DemoObserver(kafka, topics)) {
                 out.printf("    trainer /metrics on http://127.0.0.1:%d/metrics, streams-app on http://127.0.0.1:%d/metrics%n",
                         trainer.httpPort(), app.httpPort());
                 Thread observing = new Thread(observer, "demo-observer");
@@ -193,67 +175,6 @@ public final class Demo {
                 m.value("trainer_class_loss"), m.value("trainer_consistency_loss"), m.value("trainer_consistency_weight"),
                 (long) m.value("trainer_labeled_pool_size"), (long) m.value("trainer_holdout_size"),
                 app.modelVersion(), observer.snapshot());
-    }
-
-    /**
-     * The trainer's settings for a short demo on 2 shared cores: training starts after 2 labels per class,
-     * a model is released every 150 steps or 2 minutes, and one PyTorch thread (the broker, the streams-app
-     * and the feed need the other core). The release gate keeps its defaults: it refuses only a candidate
-     * shown worse than the best model on the same images, and says "insufficient evidence" on the demo's
-     * small holdout instead of refusing on noise.
-     */
-    private Settings trainerSettings(Path work) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                TrainerSettings.MIN_LABELS.env(), "20",
-                TrainerSettings.MIN_LABELS_PER_CLASS.env(), "1",
-                TrainerSettings.RELEASE_EVERY_STEPS.env(), "150",
-                TrainerSettings.RELEASE_EVERY.env(), "2m",
-                TrainerSettings.THREADS.env(), Integer.toString(options.trainerThreads()),
-                TrainerSettings.HTTP_PORT.env(), "0",
-                TrainerSettings.SEED.env(), Long.toString(options.seed())));
-        env.put(TrainerSettings.CHECKPOINT_DIR.env(), work.resolve("checkpoints").toString());
-        env.put(TrainerSettings.MODEL_STORE.env(), work.resolve("models").toString());
-        env.put(TrainerSettings.STATE_DIR.env(), work.resolve("trainer-streams").toString());
-        env.putAll(options.serviceSettings());
-        return Settings.resolve(TrainerSettings.all(), env, null);
-    }
-
-    private Settings streamsSettings(Path work) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                StreamsAppSettings.HTTP_PORT.env(), "0",
-                StreamsAppSettings.STATE_DIR.env(), work.resolve("streams-app").toString()));
-        env.putAll(options.serviceSettings());
-        return Settings.resolve(StreamsAppSettings.all(), env, null);
-    }
-
-    /** Service logs go to a file so they do not tear the live view; the path is printed. */
-    private void logToFile(Path file) {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return;
-        }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
-        encoder.start();
-        FileAppender<ILoggingEvent> appender = new FileAppender<>();
-        appender.setContext(context);
-        appender.setName("demo-file");
-        appender.setFile(file.toString());
-        appender.setAppend(false);
-        appender.setEncoder(encoder);
-        appender.start();
-        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.detachAndStopAllAppenders();
-        root.addAppender(appender);
-        out.println("service logs: " + file);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary directory; the OS cleans it eventually
-        }
     }
 
     /** Redraws the view in place on a terminal; prints it every 30 s into a pipe or file. */

@@ -21,9 +21,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Watches the output topics as a user would (read_committed, from the beginning): predictions, prequential
- * quality, model releases and dead letters. The demo's console and report are built from what this sees,
- * so they show what actually reached Kafka, not what a service believes it sent.
+ * Watches the topics as a user would (read_committed, from the beginning): predictions, prequential quality,
+ * model releases, dead letters and the labels given. The demo's console and report and the live learning
+ * benchmark are built from what this sees, so they show what actually reached Kafka, not what a service
+ * believes it sent.
  */
 final class DemoObserver implements Runnable, AutoCloseable {
 
@@ -83,13 +84,20 @@ final class DemoObserver implements Runnable, AutoCloseable {
     private final Map<String, Long> byReason = new TreeMap<>();
     private long unreadable;
     private volatile ModelRelease newestRelease;
+    private final List<ModelRelease> releasedModels = new ArrayList<>();
+    private final Map<Long, Long> firstScored = new TreeMap<>();
+    private final List<GivenLabel> labels = new ArrayList<>();
+
+    /** A label as it reached the labels topic: its image and the record timestamp (when it was given). */
+    record GivenLabel(String imageId, long givenMillis) {
+    }
 
     DemoObserver(KafkaClientConfig kafka, Topics topics) {
         this.topics = topics;
         this.consumer = new KafkaConsumer<>(kafka.consumer(null, "meanstream-demo-observer"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (TopicSpec<?, ?> t : List.of(topics.predictions(), topics.quality(), topics.models(), topics.deadLetters())) {
+        for (TopicSpec<?, ?> t : List.of(topics.predictions(), topics.quality(), topics.models(), topics.deadLetters(), topics.labels())) {
             consumer.partitionsFor(t.name()).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
         }
         consumer.assign(partitions);
@@ -127,6 +135,7 @@ final class DemoObserver implements Runnable, AutoCloseable {
             synchronized (lock) {
                 predictions++;
                 perVersion.merge(p.getModelVersion(), 1L, Long::sum);
+                firstScored.merge(p.getModelVersion(), p.getScoredTime().toEpochMilli(), Math::min);
             }
         } else if (topic.equals(topics.quality().name())) {
             Quality q = topics.quality().valueSerde().deserializer().deserialize(topic, r.value());
@@ -140,10 +149,15 @@ final class DemoObserver implements Runnable, AutoCloseable {
                 releases.add(new Release(m.getVersion(), m.getTrainerStep(), m.getCreatedTime().toEpochMilli(),
                         holdout == null ? Double.NaN : holdout));
                 releases.sort((a, b) -> Long.compare(a.version(), b.version()));
+                releasedModels.add(m);
             }
             ModelRelease newest = newestRelease;
             if (newest == null || m.getVersion() > newest.getVersion()) {
                 newestRelease = m;
+            }
+        } else if (topic.equals(topics.labels().name())) {
+            synchronized (lock) {
+                labels.add(new GivenLabel(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), r.timestamp()));
             }
         } else if (topic.equals(topics.deadLetters().name())) {
             DeadLetter d = topics.deadLetters().valueSerde().deserializer().deserialize(topic, r.value());
@@ -158,6 +172,27 @@ final class DemoObserver implements Runnable, AutoCloseable {
         synchronized (lock) {
             return new Snapshot(predictions, Map.copyOf(perVersion), List.copyOf(releases), List.copyOf(quality.values()),
                     deadLetters, Map.copyOf(byReason), unreadable);
+        }
+    }
+
+    /** Every release seen, with its model bytes or URI, in arrival order. */
+    List<ModelRelease> releasedModels() {
+        synchronized (lock) {
+            return List.copyOf(releasedModels);
+        }
+    }
+
+    /** When each model version scored its first image (epoch ms of the earliest prediction seen): when it was served. */
+    Map<Long, Long> firstScoredMillis() {
+        synchronized (lock) {
+            return Map.copyOf(firstScored);
+        }
+    }
+
+    /** The labels given so far, in the order read. */
+    List<GivenLabel> labels() {
+        synchronized (lock) {
+            return List.copyOf(labels);
         }
     }
 

@@ -38,6 +38,8 @@ public final class LabeledPool {
     private int position;
     private long passes;
     private long corrections;
+    /** When each image was first drawn for training (epoch ms): a model exported later has learned from it. */
+    private final Map<String, Long> firstDrawn = new HashMap<>();
 
     public LabeledPool(HoldoutSplit holdout, int numClasses, long seed) {
         this.holdout = holdout;
@@ -126,7 +128,14 @@ public final class LabeledPool {
                 out.add(e);
             }
         }
+        long now = System.currentTimeMillis();
+        out.forEach(e -> firstDrawn.putIfAbsent(e.imageId(), now));
         return out;
+    }
+
+    /** When an image's label was first drawn for training (epoch ms), or -1 if never: label-to-model delays are measured from it. */
+    public synchronized long firstDrawnMillis(String imageId) {
+        return firstDrawn.getOrDefault(imageId, -1L);
     }
 
     /**
