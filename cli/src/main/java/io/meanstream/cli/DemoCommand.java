@@ -54,6 +54,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "ENV=VALUE", description = "Override a trainer or streams-app setting, e.g. --set MEANSTREAM_TRAINER_CONSISTENCY=50.")
     Map<String, String> settings = new HashMap<>();
 
+    @Option(names = "--baseline", description = "Run a supervised-only trainer beside the Mean Teacher one, on the same stream, and "
+            + "chart both (its models are not served). On 2 cores the two trainers share the CPU: each takes fewer steps than alone.")
+    boolean baseline;
+
     @Option(names = "--log-to-console", description = "Service logs to the console instead of demo-report/demo.log.")
     boolean logToConsole;
 
@@ -69,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
         LabeledImages train = data.load(FashionMnist.Split.TRAIN);
         LabeledImages test = data.load(FashionMnist.Split.TEST);
         Demo.Options options = new Demo.Options(minutes, labelsPerClass, rate, DelayRange.parse(labelDelay), reportDir, kafkaDataDir, seed,
-                trainerThreads, logToConsole, Map.copyOf(settings));
+                trainerThreads, logToConsole, Map.copyOf(settings), baseline);
         DemoReport.Summary summary = new Demo(options, System.out, System.console() != null).run(train, test);
         return summary.images() > 0 ? 0 : 1;
     }

@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -44,7 +45,7 @@ public final class Demo {
 
     /** The demo's knobs, from the command line. */
     public record Options(double minutes, int labelsPerClass, double rate, DelayRange labelDelay, Path reportDir, Path kafkaDataDir,
-                          long seed, int trainerThreads, boolean logToConsole, Map<String, String> serviceSettings) {
+                          long seed, int trainerThreads, boolean logToConsole, Map<String, String> serviceSettings, boolean baseline) {
     }
 
     private final Options options;
@@ -91,11 +92,16 @@ public final class Demo {
             out.println("3/5 starting the trainer (DJL/PyTorch) and the streams-app (Kafka Streams + ONNX Runtime)...");
             pipeline.startServices(LocalPipeline.trainerSettings(work, options.seed(), options.trainerThreads(), options.serviceSettings()),
                     LocalPipeline.streamsSettings(work, options.serviceSettings()));
+            if (options.baseline()) {
+                pipeline.startBaseline(LocalPipeline.baselineSettings(work.resolve("baseline"), options.seed(), options.trainerThreads(),
+                        options.serviceSettings()));
+                out.println("    with a supervised-only baseline trainer beside it (model " + pipeline.baselineModelName() + ", not served)");
+            }
             KafkaClientConfig kafka = pipeline.kafka();
             Topics topics = pipeline.topics();
             TrainerService trainer = pipeline.trainer();
             StreamsApp app = pipeline.app();
-            try (DemoObserver observer = new DemoObserver(kafka, topics)) {
+            try (DemoObserver observer = new DemoObserver(kafka, topics, pipeline.modelName())) {
                 out.printf("    trainer /metrics on http://127.0.0.1:%d/metrics, streams-app on http://127.0.0.1:%d/metrics%n",
                         trainer.httpPort(), app.httpPort());
                 Thread observing = new Thread(observer, "demo-observer");
@@ -137,23 +143,28 @@ public final class Demo {
                 long elapsed = System.currentTimeMillis() - start;
                 console.show(DemoView.render(status(elapsed, plannedMillis, feeder, labelsPlanned, trainer, app, observer)), true);
 
-                out.println("5/5 scoring the newest released model on the 10,000 Fashion-MNIST test images...");
-                double testAccuracy = Double.NaN;
-                ModelRelease newest = observer.newestRelease();
-                if (newest != null) {
-                    ProgressBar bar = new ProgressBar(out, "images", test.count(), interactive);
-                    testAccuracy = TestSetEvaluation.accuracy(newest, test, done -> bar.update(done, "model v" + newest.getVersion()));
-                }
+                out.println("5/5 scoring every released model on the 10,000 Fashion-MNIST test images...");
                 DemoObserver.Snapshot topicsSeen = observer.snapshot();
-                DemoObserver.Release newestRelease = topicsSeen.releases().isEmpty() ? null
-                        : topicsSeen.releases().get(topicsSeen.releases().size() - 1);
+                List<DemoObserver.GivenLabel> labels = observer.labels();
+                Map<String, Long> firstDrawn = new HashMap<>();
+                labels.forEach(l -> firstDrawn.put(l.imageId(), trainer.pool().firstDrawnMillis(l.imageId())));
+                List<ModelRelease> served = observer.releasedModels().stream().filter(m -> m.getName().equals(pipeline.modelName())).toList();
+                List<ModelRelease> baseline = observer.releasedModels().stream().filter(m -> !m.getName().equals(pipeline.modelName())).toList();
+                ProgressBar bar = new ProgressBar(out, "models", Math.max(1, served.size() + baseline.size()), interactive);
+                List<ReleaseHistory.ReleasePoint> points = ReleaseHistory.points(served, labels, observer.firstScoredMillis(), topicsSeen, start,
+                        test, done -> bar.update(done, "served model"));
+                List<ReleaseHistory.ReleasePoint> baselinePoints = ReleaseHistory.points(baseline, labels, Map.of(), topicsSeen, start, test,
+                        done -> bar.update(served.size() + done, "baseline"));
+                DemoReport.Story story = new DemoReport.Story(points, baselinePoints, ReleaseHistory.delays(labels, firstDrawn,
+                        pipeline.holdoutSplit(), served, observer.firstScoredMillis()));
+                ReleaseHistory.ReleasePoint newest = points.isEmpty() ? null : points.get(points.size() - 1);
                 DemoReport.Summary summary = new DemoReport.Summary(elapsed / 60_000.0, options.labelsPerClass(), options.rate(),
-                        feeder.imagesSent(), feeder.labelsSent(), topicsSeen.predictions(), topicsSeen.releases().size(),
-                        newestRelease == null ? -1 : newestRelease.version(), newestRelease == null ? -1 : newestRelease.trainerStep(),
+                        feeder.imagesSent(), feeder.labelsSent(), topicsSeen.predictions(), points.size(),
+                        newest == null ? -1 : newest.version(), newest == null ? -1 : newest.trainerStep(),
                         topicsSeen.lastWindowAccuracy(), topicsSeen.overallAccuracy(),
-                        topicsSeen.judged(), testAccuracy, topicsSeen.deadLetters(), topicsSeen.deadLettersByReason(), trainer.steps(),
-                        interrupted);
-                DemoReport.writeQuietly(options.reportDir(), start, topicsSeen, summary, out);
+                        topicsSeen.judged(), newest == null ? Double.NaN : newest.testAccuracy(), topicsSeen.deadLetters(),
+                        topicsSeen.deadLettersByReason(), trainer.steps(), interrupted);
+                DemoReport.writeQuietly(options.reportDir(), start, topicsSeen, summary, story, out);
                 out.println("stopping the services...");
                 return summary;
             }

@@ -83,7 +83,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
     private long deadLetters;
     private final Map<String, Long> byReason = new TreeMap<>();
     private long unreadable;
-    private volatile ModelRelease newestRelease;
     private final List<ModelRelease> releasedModels = new ArrayList<>();
     private final Map<Long, Long> firstScored = new TreeMap<>();
     private final List<GivenLabel> labels = new ArrayList<>();
@@ -92,8 +91,12 @@ final class DemoObserver implements Runnable, AutoCloseable {
     record GivenLabel(String imageId, long givenMillis) {
     }
 
-    DemoObserver(KafkaClientConfig kafka, Topics topics) {
+    private final String servedModel;
+
+    /** Watches {@code topics}; {@link Snapshot#releases()} holds the releases of {@code servedModel} only. */
+    DemoObserver(KafkaClientConfig kafka, Topics topics, String servedModel) {
         this.topics = topics;
+        this.servedModel = servedModel;
         this.consumer = new KafkaConsumer<>(kafka.consumer(null, "meanstream-demo-observer"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
@@ -146,14 +149,13 @@ final class DemoObserver implements Runnable, AutoCloseable {
             ModelRelease m = topics.models().valueSerde().deserializer().deserialize(topic, r.value());
             Double holdout = m.getMetrics().get("holdoutAccuracy");
             synchronized (lock) {
+                releasedModels.add(m);
+                if (!m.getName().equals(servedModel)) {
+                    return;
+                }
                 releases.add(new Release(m.getVersion(), m.getTrainerStep(), m.getCreatedTime().toEpochMilli(),
                         holdout == null ? Double.NaN : holdout));
                 releases.sort((a, b) -> Long.compare(a.version(), b.version()));
-                releasedModels.add(m);
-            }
-            ModelRelease newest = newestRelease;
-            if (newest == null || m.getVersion() > newest.getVersion()) {
-                newestRelease = m;
             }
         } else if (topic.equals(topics.labels().name())) {
             synchronized (lock) {
@@ -194,11 +196,6 @@ final class DemoObserver implements Runnable, AutoCloseable {
         synchronized (lock) {
             return List.copyOf(labels);
         }
-    }
-
-    /** The newest release seen, with its model bytes or URI (null before the first). */
-    ModelRelease newestRelease() {
-        return newestRelease;
     }
 
     @Override

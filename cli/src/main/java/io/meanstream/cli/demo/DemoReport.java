@@ -18,10 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -29,7 +27,9 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The demo's report: {@code accuracy.csv} (prequential accuracy per model version and time window),
- * {@code accuracy.png} (the same as a chart, drawn with JFreeChart) and {@code summary.json}.
+ * {@code releases.csv} (each release: when, step, labels given before it, test accuracy, prequential accuracy),
+ * {@code accuracy.png} (JFreeChart, two panels: each release's test accuracy and the prequential accuracy
+ * against minutes; each release's test accuracy against labels given) and {@code summary.json}.
  */
 public final class DemoReport {
 
@@ -40,20 +40,48 @@ public final class DemoReport {
                    long trainerSteps, boolean interrupted) {
     }
 
+    /** What the run released: the served model's releases, the supervised-only baseline's (empty without one), label delays. */
+    record Story(List<ReleaseHistory.ReleasePoint> releases, List<ReleaseHistory.ReleasePoint> baseline, ReleaseHistory.Delays delays) {
+    }
+
     private DemoReport() {
     }
 
-    /** Writes the three files into {@code dir} (created if needed) and returns their paths. */
-    static List<Path> write(Path dir, long demoStartMillis, DemoObserver.Snapshot topics, Summary summary) throws IOException {
+    /** Writes the four files into {@code dir} (created if needed) and returns their paths. */
+    static List<Path> write(Path dir, long demoStartMillis, DemoObserver.Snapshot topics, Summary summary, Story story) throws IOException {
         Files.createDirectories(dir);
         List<Quality> windows = sorted(topics.quality());
         Path csv = dir.resolve("accuracy.csv");
         Files.writeString(csv, csv(windows, demoStartMillis));
+        Path releases = dir.resolve("releases.csv");
+        Files.writeString(releases, releasesCsv(story));
         Path png = dir.resolve("accuracy.png");
-        ChartUtils.saveChartAsPNG(png.toFile(), chart(windows, demoStartMillis, summary.finalTestAccuracy()), 960, 540);
+        Charts.sideBySide(png, overTime(windows, demoStartMillis, story), overLabels(story));
         Path json = dir.resolve("summary.json");
-        Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(asMap(summary)) + "\n");
-        return List.of(csv, png, json);
+        Map<String, Object> m = asMap(summary);
+        m.put("releases", story.releases());
+        m.put("baselineReleases", story.baseline());
+        m.put("labelDelayP50Seconds", nanToNull(round(LearningReport.percentile(story.delays().seconds(), 0.5), 1)));
+        m.put("labelDelayP95Seconds", nanToNull(round(LearningReport.percentile(story.delays().seconds(), 0.95), 1)));
+        m.put("labelsServed", story.delays().seconds().size());
+        m.put("labelsNotServed", story.delays().notServed());
+        m.put("holdoutLabels", story.delays().holdout());
+        Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n");
+        return List.of(csv, releases, png, json);
+    }
+
+    static String releasesCsv(Story story) {
+        StringBuilder b = new StringBuilder("model,version,minutes_since_start,trainer_step,labels_given,test_accuracy,prequential_accuracy,"
+                + "prequential_judged,served_minutes_since_start\n");
+        for (List<ReleaseHistory.ReleasePoint> list : List.of(story.releases(), story.baseline())) {
+            for (ReleaseHistory.ReleasePoint p : list) {
+                b.append(String.format(Locale.ROOT, "%s,%d,%.2f,%d,%d,%.4f,%s,%d,%s%n", p.model(), p.version(), p.minutes(), p.trainerStep(),
+                        p.labelsGiven(), p.testAccuracy(), Double.isNaN(p.prequentialAccuracy()) ? "" : String.format(Locale.ROOT, "%.4f",
+                                p.prequentialAccuracy()), p.prequentialJudged(), Double.isNaN(p.servedMinutes()) ? ""
+                                : String.format(Locale.ROOT, "%.2f", p.servedMinutes())));
+            }
+        }
+        return b.toString();
     }
 
     static List<Quality> sorted(List<Quality> quality) {
@@ -79,11 +107,20 @@ public final class DemoReport {
         return Math.max(0, middle - demoStartMillis) / 60_000.0;
     }
 
-    private static JFreeChart chart(List<Quality> windows, long demoStartMillis, double testAccuracy) {
-        // Few labels fall into one version's window, so those points are noisy; the all-versions lines are the
-        // signal: per window, and cumulative over the run (the classic prequential curve).
-        XYSeries perWindow = new XYSeries("all versions, per window");
-        XYSeries cumulative = new XYSeries("all versions, cumulative");
+    /**
+     * Left panel: each release's test accuracy at the minute it was released (a marker per release, a line per
+     * trainer), and the prequential accuracy of all versions, per window and cumulative over the run. One
+     * version's windows hold a handful of labels, so per-version prequential lines stay in the CSV only.
+     */
+    private static JFreeChart overTime(List<Quality> windows, long demoStartMillis, Story story) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(releaseSeries("served model: test accuracy of each release", story.releases(), ReleaseHistory.ReleasePoint::minutes));
+        if (!story.baseline().isEmpty()) {
+            data.addSeries(releaseSeries("supervised-only baseline: test accuracy of each release", story.baseline(),
+                    ReleaseHistory.ReleasePoint::minutes));
+        }
+        XYSeries perWindow = new XYSeries("prequential accuracy, per window");
+        XYSeries cumulative = new XYSeries("prequential accuracy, cumulative");
         Map<Double, long[]> byWindow = new TreeMap<>();
         for (Quality q : windows) {
             long[] c = byWindow.computeIfAbsent(minutes(q, demoStartMillis), k -> new long[2]);
@@ -98,39 +135,47 @@ public final class DemoReport {
             correct += e.getValue()[1];
             cumulative.add(e.getKey().doubleValue(), (double) correct / count);
         }
-        Map<Long, XYSeries> series = new TreeMap<>();
-        for (Quality q : windows) {
-            series.computeIfAbsent(q.getModelVersion(), v -> new XYSeries("model v" + v)).add(minutes(q, demoStartMillis), q.getAccuracy());
-        }
-        XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(cumulative);
         data.addSeries(perWindow);
-        series.values().forEach(data::addSeries);
-        JFreeChart chart = ChartFactory.createXYLineChart("Prequential accuracy per model version (predictions judged by later labels)",
-                "minutes since the demo started (middle of each window)", "accuracy", data, PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart("Accuracy over the run", "minutes since the demo started", "accuracy", data,
+                PlotOrientation.VERTICAL, true, false, false);
+        style(chart, data.getSeriesCount() - 2);
+        return chart;
+    }
+
+    /** Right panel: each release's test accuracy against the labels given before it was released. */
+    private static JFreeChart overLabels(Story story) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(releaseSeries("served model", story.releases(), p -> p.labelsGiven()));
+        if (!story.baseline().isEmpty()) {
+            data.addSeries(releaseSeries("supervised-only baseline", story.baseline(), p -> p.labelsGiven()));
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Test accuracy of each release against labels given",
+                "labels given before the release", "accuracy on the 10,000 test images", data, PlotOrientation.VERTICAL, true, false, false);
+        style(chart, data.getSeriesCount());
+        return chart;
+    }
+
+    private static XYSeries releaseSeries(String name, List<ReleaseHistory.ReleasePoint> points,
+                                          java.util.function.ToDoubleFunction<ReleaseHistory.ReleasePoint> x) {
+        XYSeries series = new XYSeries(name, false, true);
+        points.forEach(p -> series.add(x.applyAsDouble(p), p.testAccuracy()));
+        return series;
+    }
+
+    /** The first {@code releaseSeries} series are releases (thick, with markers); the rest prequential (cumulative black, window grey). */
+    private static void style(JFreeChart chart, int releaseSeries) {
         XYPlot plot = chart.getXYPlot();
-        plot.getRangeAxis().setRange(0, 1.0);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        Charts.style(plot);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        renderer.setSeriesPaint(0, Color.BLACK);
-        renderer.setSeriesStroke(0, new BasicStroke(3.5f));
-        renderer.setSeriesPaint(1, Color.GRAY);
-        renderer.setSeriesStroke(1, new BasicStroke(2.5f));
-        for (int i = 2; i < data.getSeriesCount(); i++) {
-            renderer.setSeriesStroke(i, new BasicStroke(1f));
+        Color[] colors = {new Color(0x1f77b4), new Color(0xd62728)};
+        for (int i = 0; i < plot.getDataset().getSeriesCount(); i++) {
+            boolean release = i < releaseSeries;
+            renderer.setSeriesPaint(i, release ? colors[i % colors.length] : i == releaseSeries ? Color.BLACK : Color.GRAY);
+            renderer.setSeriesStroke(i, new BasicStroke(release ? 2.5f : i == releaseSeries ? 3f : 1.5f));
+            renderer.setSeriesShapesVisible(i, release);
         }
         plot.setRenderer(renderer);
-        if (!Double.isNaN(testAccuracy)) {
-            ValueMarker marker = new ValueMarker(testAccuracy, Color.DARK_GRAY, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
-                    BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-            marker.setLabel(String.format(Locale.ROOT, "newest model on the 10,000 test images: %.3f", testAccuracy));
-            marker.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.BOTTOM_RIGHT);
-            marker.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_RIGHT);
-            plot.addRangeMarker(marker);
-        }
-        return chart;
     }
 
     static Map<String, Object> asMap(Summary s) {
@@ -155,8 +200,8 @@ public final class DemoReport {
         return m;
     }
 
-    /** The summary table printed at the end. */
-    static void print(PrintStream out, Summary s, List<Path> files) {
+    /** The summary table printed at the end, with a line per release. */
+    static void print(PrintStream out, Summary s, Story story, List<Path> files) {
         out.println();
         out.println("== meanstream demo summary" + (s.interrupted() ? " (stopped early)" : "") + " ==");
         row(out, "run", String.format(Locale.ROOT, "%.1f min, %d labels per class, %.0f images/s", s.minutes(), s.labelsPerClass(), s.rate()));
@@ -169,7 +214,22 @@ public final class DemoReport {
         row(out, "prequential accuracy", DemoView.num(s.overallPrequentialAccuracy(), 3) + " (whole run), "
                 + DemoView.num(s.finalPrequentialAccuracy(), 3) + " (last window), " + s.judgedPredictions() + " predictions judged by later labels");
         row(out, "test accuracy", DemoView.num(s.finalTestAccuracy(), 4) + " (newest model, 10,000 Fashion-MNIST test images)");
+        row(out, "label -> served model", String.format(Locale.ROOT, "p50 %s s, p95 %s s (%d labels in a served model, %d not yet, "
+                + "%d holdout)", DemoView.num(LearningReport.percentile(story.delays().seconds(), 0.5), 0),
+                DemoView.num(LearningReport.percentile(story.delays().seconds(), 0.95), 0), story.delays().seconds().size(),
+                story.delays().notServed(), story.delays().holdout()));
         row(out, "dead letters", s.deadLetters() + (s.deadLettersByReason().isEmpty() ? "" : " " + s.deadLettersByReason()));
+        out.println();
+        out.printf(Locale.ROOT, "  %-26s %7s %7s %7s %7s %9s %12s%n", "release", "minute", "step", "labels", "served", "test acc", "prequential");
+        for (List<ReleaseHistory.ReleasePoint> list : List.of(story.releases(), story.baseline())) {
+            for (ReleaseHistory.ReleasePoint p : list) {
+                out.printf(Locale.ROOT, "  %-26s %7.1f %,7d %7d %7s %9.4f %12s%n", p.model() + " v" + p.version(), p.minutes(), p.trainerStep(),
+                        p.labelsGiven(), Double.isNaN(p.servedMinutes()) ? "-" : String.format(Locale.ROOT, "%.1f", p.servedMinutes()),
+                        p.testAccuracy(), Double.isNaN(p.prequentialAccuracy()) ? "-"
+                                : String.format(Locale.ROOT, "%.3f (%d)", p.prequentialAccuracy(), p.prequentialJudged()));
+            }
+        }
+        out.println();
         for (Path f : files) {
             row(out, "report", f.toString());
         }
@@ -188,9 +248,9 @@ public final class DemoReport {
         return Double.isNaN(v) ? null : v;
     }
 
-    static void writeQuietly(Path dir, long start, DemoObserver.Snapshot topics, Summary summary, PrintStream out) {
+    static void writeQuietly(Path dir, long start, DemoObserver.Snapshot topics, Summary summary, Story story, PrintStream out) {
         try {
-            print(out, summary, write(dir, start, topics, summary));
+            print(out, summary, story, write(dir, start, topics, summary, story));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo report to " + dir, e);
         }

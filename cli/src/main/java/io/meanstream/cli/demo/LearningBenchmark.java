@@ -58,7 +58,7 @@ public final class LearningBenchmark {
                     }
                     results.add(result);
                     append(jsonl, result, command);
-                    LearningRun.ReleasePoint newest = result.newest();
+                    ReleaseHistory.ReleasePoint newest = result.newest();
                     progress.printf("  %s: %,d steps, %d releases, newest v%s test accuracy %s%n", spec.describe(), result.steps(),
                             result.releases().size(), newest == null ? "-" : newest.version(),
                             newest == null ? "-" : String.format(java.util.Locale.ROOT, "%.4f", newest.testAccuracy()));
@@ -73,7 +73,7 @@ public final class LearningBenchmark {
     private static void append(Path jsonl, LearningRun.Result r, String command) throws IOException {
         ObjectMapper json = new ObjectMapper();
         StringBuilder lines = new StringBuilder();
-        for (LearningRun.ReleasePoint p : r.releases()) {
+        for (ReleaseHistory.ReleasePoint p : r.releases()) {
             Map<String, Object> m = run(r);
             m.put("type", "release");
             m.put("version", p.version());

@@ -2,9 +2,6 @@ package io.meanstream.cli.demo;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.geom.Rectangle2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
@@ -40,14 +36,8 @@ final class LearningReport {
 
     static List<Path> write(Path dir, String name, List<LearningRun.Result> results, String command) throws IOException {
         Path png = dir.resolve(name + ".png");
-        BufferedImage image = new BufferedImage(1600, 600, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        chart(results, "labels given", r -> r.labels(), p -> p.labelsGiven())
-                .draw(g, new Rectangle2D.Double(0, 0, 800, 600));
-        chart(results, "minutes", r -> r.spec().minutes(), LearningRun.ReleasePoint::minutes)
-                .draw(g, new Rectangle2D.Double(800, 0, 800, 600));
-        g.dispose();
-        ImageIO.write(image, "png", png.toFile());
+        Charts.sideBySide(png, chart(results, "labels given", r -> r.labels(), p -> p.labelsGiven()),
+                chart(results, "minutes", r -> r.spec().minutes(), ReleaseHistory.ReleasePoint::minutes));
         Path md = dir.resolve(name + ".md");
         Files.writeString(md, summary(results, command, png.getFileName().toString()));
         return List.of(png, md);
@@ -55,7 +45,7 @@ final class LearningReport {
 
     /** One panel: for each (mode, labels per class), the newest release's test accuracy along {@code x}, mean and spread over seeds. */
     private static JFreeChart chart(List<LearningRun.Result> results, String axis, ToDoubleFunction<LearningRun.Result> end,
-                                    ToDoubleFunction<LearningRun.ReleasePoint> x) {
+                                    ToDoubleFunction<ReleaseHistory.ReleasePoint> x) {
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         for (Map.Entry<String, List<LearningRun.Result>> group : groups(results).entrySet()) {
             YIntervalSeries series = new YIntervalSeries(group.getKey());
@@ -78,7 +68,7 @@ final class LearningReport {
         JFreeChart chart = ChartFactory.createXYLineChart("Test accuracy of the newest release against " + axis, axis,
                 "accuracy on the 10,000 test images", data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        Charts.style(plot);
         DeviationRenderer renderer = new DeviationRenderer(true, false);
         Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
                 new Color(0x8c564b)};
@@ -90,9 +80,6 @@ final class LearningReport {
         }
         renderer.setAlpha(0.2f);
         plot.setRenderer(renderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         return chart;
     }
 

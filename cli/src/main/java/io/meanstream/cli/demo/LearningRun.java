@@ -14,7 +14,6 @@ import io.meanstream.trainer.stream.HoldoutSplit;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,21 +40,12 @@ final class LearningRun {
         }
     }
 
-    /** One released model: when, after how many steps and labels, and how good. */
-    record ReleasePoint(long version, long trainerStep, double minutes, long labelsGiven, double testAccuracy, double prequentialAccuracy,
-                        long prequentialJudged, double servedMinutes, Map<String, Double> metrics) {
-    }
-
-    /**
-     * The run's outcome. Label delays: from a label's arrival on the labels topic to the first prediction of the
-     * first model exported after the trainer first drew that label for a step, for the labels on the training
-     * side that were served within the run; the others are counted.
-     */
-    record Result(Spec spec, long images, long labels, long steps, List<ReleasePoint> releases, double prequentialAccuracy, long judged,
-                  List<Double> labelDelaysSeconds, long labelsNotServed, long holdoutLabels) {
+    /** The run's outcome; the delays as {@link ReleaseHistory.Delays} says. */
+    record Result(Spec spec, long images, long labels, long steps, List<ReleaseHistory.ReleasePoint> releases, double prequentialAccuracy,
+                  long judged, List<Double> labelDelaysSeconds, long labelsNotServed, long holdoutLabels) {
 
         /** The newest release (null when none). */
-        ReleasePoint newest() {
+        ReleaseHistory.ReleasePoint newest() {
             return releases.isEmpty() ? null : releases.get(releases.size() - 1);
         }
     }
@@ -76,14 +66,14 @@ final class LearningRun {
         long start;
         long steps;
         long images;
-        double holdoutFraction;
+        HoldoutSplit holdout;
         try (LocalPipeline pipeline = LocalPipeline.startBroker(work.resolve("kafka"))) {
             pipeline.createTopics();
-            var trainerSettings = LocalPipeline.trainerSettings(work, spec.seed(), spec.trainerThreads(), trainerOverrides);
-            holdoutFraction = trainerSettings.get(TrainerSettings.HOLDOUT_FRACTION);
-            pipeline.startServices(trainerSettings, LocalPipeline.streamsSettings(work, spec.settings()));
+            pipeline.startServices(LocalPipeline.trainerSettings(work, spec.seed(), spec.trainerThreads(), trainerOverrides),
+                    LocalPipeline.streamsSettings(work, spec.settings()));
+            holdout = pipeline.holdoutSplit();
             TrainerService trainer = pipeline.trainer();
-            try (DemoObserver observer = new DemoObserver(pipeline.kafka(), pipeline.topics())) {
+            try (DemoObserver observer = new DemoObserver(pipeline.kafka(), pipeline.topics(), pipeline.modelName())) {
                 Thread observing = new Thread(observer, "learning-observer");
                 observing.setDaemon(true);
                 observing.start();
@@ -131,42 +121,10 @@ final class LearningRun {
                 }
             }
         }
-        List<ReleasePoint> points = new ArrayList<>();
-        for (ModelRelease m : models) {
-            long created = m.getCreatedTime().toEpochMilli();
-            long given = labels.stream().filter(l -> l.givenMillis() <= created).count();
-            Long served = firstScored.get(m.getVersion());
-            long judged = seen.quality().stream().filter(q -> q.getModelVersion() == m.getVersion()).mapToLong(q -> q.getCount()).sum();
-            points.add(new ReleasePoint(m.getVersion(), m.getTrainerStep(), (created - start) / 60_000.0, given,
-                    TestSetEvaluation.accuracy(m, test, done -> { }), seen.accuracyOf(m.getVersion()), judged,
-                    served == null ? Double.NaN : (served - start) / 60_000.0, Map.copyOf(m.getMetrics())));
-        }
-        HoldoutSplit holdout = new HoldoutSplit(holdoutFraction);
-        List<Double> delays = new ArrayList<>();
-        long notServed = 0;
-        long held = 0;
-        for (DemoObserver.GivenLabel l : labels) {
-            if (holdout.isHoldout(l.imageId())) {
-                held++;
-                continue;
-            }
-            long servedAt = servedAfter(firstDrawn.getOrDefault(l.imageId(), -1L), models, firstScored);
-            if (servedAt < 0) {
-                notServed++;
-            } else {
-                delays.add((servedAt - l.givenMillis()) / 1000.0);
-            }
-        }
-        return new Result(spec, images, labels.size(), steps, points, seen.overallAccuracy(), seen.judged(), delays, notServed, held);
-    }
-
-    /** The first prediction time of the first model exported at or after {@code drawnMillis}; -1 when none was served. */
-    static long servedAfter(long drawnMillis, List<ModelRelease> models, Map<Long, Long> firstScored) {
-        if (drawnMillis < 0) {
-            return -1;
-        }
-        return models.stream().filter(m -> m.getCreatedTime().toEpochMilli() >= drawnMillis)
-                .mapToLong(m -> firstScored.getOrDefault(m.getVersion(), -1L)).filter(t -> t >= 0).min().orElse(-1);
+        List<ReleaseHistory.ReleasePoint> points = ReleaseHistory.points(models, labels, firstScored, seen, start, test, done -> { });
+        ReleaseHistory.Delays delays = ReleaseHistory.delays(labels, firstDrawn, holdout, models, firstScored);
+        return new Result(spec, images, labels.size(), steps, points, seen.overallAccuracy(), seen.judged(), delays.seconds(),
+                delays.notServed(), delays.holdout());
     }
 
     /** The observer reads the topics a little behind the services: wait (bounded) until it has seen the last release and labels. */

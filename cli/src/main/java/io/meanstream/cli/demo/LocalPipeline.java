@@ -10,6 +10,7 @@ import io.meanstream.streams.service.StreamsAppSettings;
 import io.meanstream.trainer.service.TrainerConfig;
 import io.meanstream.trainer.service.TrainerService;
 import io.meanstream.trainer.service.TrainerSettings;
+import io.meanstream.trainer.stream.HoldoutSplit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,7 +29,10 @@ final class LocalPipeline implements AutoCloseable {
     private final KafkaClientConfig kafka;
     private final Topics topics = Topics.fromEnv();
     private TrainerService trainer;
+    private TrainerService baseline;
     private StreamsApp app;
+    private TrainerConfig trainerConfig;
+    private String baselineModelName;
 
     private LocalPipeline(LocalKafkaBroker broker) {
         this.broker = broker;
@@ -49,8 +53,28 @@ final class LocalPipeline implements AutoCloseable {
 
     /** Step 3: the trainer service and the streams-app, started. */
     void startServices(Settings trainerSettings, Settings streamsSettings) throws Exception {
-        trainer = new TrainerService(TrainerConfig.from(trainerSettings), kafka, topics).start();
+        trainerConfig = TrainerConfig.from(trainerSettings);
+        trainer = new TrainerService(trainerConfig, kafka, topics).start();
         app = new StreamsApp(streamsSettings, kafka, topics).start();
+    }
+
+    /** A second trainer beside the first, from {@link #baselineSettings}: its releases go to the models topic, none is served. */
+    void startBaseline(Settings settings) throws Exception {
+        TrainerConfig config = TrainerConfig.from(settings);
+        baselineModelName = config.modelName();
+        baseline = new TrainerService(config, kafka, topics).start();
+    }
+
+    /**
+     * A supervised-only trainer's settings for a side-by-side run: {@link #trainerSettings} with the supervised mode and its
+     * own model name ({@code <name>-supervised}: its own consumer group, label join and versions), state under {@code work}.
+     */
+    static Settings baselineSettings(Path work, long seed, int threads, Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(overrides);
+        String name = overrides.getOrDefault(TrainerSettings.MODEL_NAME.env(), TrainerSettings.MODEL_NAME.defaultValue()) + "-supervised";
+        env.put(TrainerSettings.MODE.env(), "supervised");
+        env.put(TrainerSettings.MODEL_NAME.env(), name);
+        return trainerSettings(work, seed, threads, env);
     }
 
     /**
@@ -100,14 +124,29 @@ final class LocalPipeline implements AutoCloseable {
         return trainer;
     }
 
+    /** The served model's name. */
+    String modelName() {
+        return trainerConfig.modelName();
+    }
+
+    /** The baseline's model name, or null without one. */
+    String baselineModelName() {
+        return baselineModelName;
+    }
+
+    /** Which labeled images the trainer keeps out of training to judge releases. */
+    HoldoutSplit holdoutSplit() {
+        return new HoldoutSplit(trainerConfig.holdoutFraction());
+    }
+
     StreamsApp app() {
         return app;
     }
 
     @Override
     public void close() throws Exception {
-        try (LocalKafkaBroker b = broker; TrainerService t = trainer; StreamsApp a = app) {
-            // closed in reverse order: the streams-app, the trainer, then the broker
+        try (LocalKafkaBroker b = broker; TrainerService t = trainer; TrainerService base = baseline; StreamsApp a = app) {
+            // closed in reverse order: the streams-app, the baseline, the trainer, then the broker
         }
     }
 }

@@ -71,16 +71,25 @@ class DemoViewAndReportTest {
     void reportWritesCsvChartAndSummary(@TempDir Path dir) throws Exception {
         DemoReport.Summary summary = new DemoReport.Summary(10, 20, 50, 30_000, 200, 29_990, 2, 2, 300, 0.8, 0.8, 40, 0.7123456,
                 3, Map.of("streams-app/decode-image/CORRUPT", 3L), 330, false);
-        List<Path> files = DemoReport.write(dir, START, snapshot(), summary);
-        assertEquals(3, files.size());
+        DemoReport.Story story = new DemoReport.Story(
+                List.of(new ReleaseHistory.ReleasePoint("fashion-mnist", 1, 150, 1.0, 40, 0.61, 0.5, 20, 1.05, Map.of()),
+                        new ReleaseHistory.ReleasePoint("fashion-mnist", 2, 300, 2.0, 80, 0.7123456, Double.NaN, 0, Double.NaN, Map.of())),
+                List.of(new ReleaseHistory.ReleasePoint("fashion-mnist-supervised", 1, 450, 1.5, 60, 0.64, Double.NaN, 0, Double.NaN, Map.of())),
+                new ReleaseHistory.Delays(List.of(12.0, 30.0, 45.0), 5, 20));
+        List<Path> files = DemoReport.write(dir, START, snapshot(), summary, story);
+        assertEquals(4, files.size());
+        List<String> releases = Files.readAllLines(dir.resolve("releases.csv"));
+        assertEquals(List.of("model,version,minutes_since_start,trainer_step,labels_given,test_accuracy,prequential_accuracy,"
+                        + "prequential_judged,served_minutes_since_start", "fashion-mnist,1,1.00,150,40,0.6100,0.5000,20,1.05",
+                "fashion-mnist,2,2.00,300,80,0.7123,,0,", "fashion-mnist-supervised,1,1.50,450,60,0.6400,,0,"), releases);
         List<String> csv = Files.readAllLines(dir.resolve("accuracy.csv"));
         assertEquals("model_version,window_start,window_end,minutes_since_start,count,correct,accuracy", csv.get(0));
         assertEquals(4, csv.size());
         assertTrue(csv.get(1).startsWith("1,2026-11-25T10:01:00Z,2026-11-25T10:02:00Z,1.17,20,10,0.5000"), csv.get(1));
         assertTrue(csv.get(3).startsWith("2,2026-11-25T10:02:00Z"), "sorted by window, then version: " + csv);
         BufferedImage png = ImageIO.read(dir.resolve("accuracy.png").toFile());
-        assertEquals(960, png.getWidth());
-        assertEquals(540, png.getHeight());
+        assertEquals(1600, png.getWidth());
+        assertEquals(600, png.getHeight());
         JsonNode json = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
         for (String field : List.of("images", "labels", "predictions", "modelsReleased", "finalPrequentialAccuracy",
                 "overallPrequentialAccuracy", "finalTestAccuracy", "deadLetters")) {
@@ -88,5 +97,8 @@ class DemoViewAndReportTest {
         }
         assertEquals(0.7123, json.get("finalTestAccuracy").asDouble(), 1e-12);
         assertEquals(30_000, json.get("images").asLong());
+        assertEquals(30.0, json.get("labelDelayP50Seconds").asDouble());
+        assertEquals(2, json.get("releases").size());
+        assertEquals("fashion-mnist-supervised", json.get("baselineReleases").get(0).get("model").asText());
     }
 }

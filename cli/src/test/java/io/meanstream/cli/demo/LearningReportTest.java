@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 class LearningReportTest {
 
     static LearningRun.Result run(String mode, long seed, long steps, double... accuracies) {
-        List<LearningRun.ReleasePoint> points = new java.util.ArrayList<>();
+        List<ReleaseHistory.ReleasePoint> points = new java.util.ArrayList<>();
         for (int i = 0; i < accuracies.length; i++) {
-            points.add(new LearningRun.ReleasePoint(i + 1, (i + 1) * steps / accuracies.length, 2.0 * (i + 1), 20L * (i + 1), accuracies[i],
+            points.add(new ReleaseHistory.ReleasePoint("m", i + 1, (i + 1) * steps / accuracies.length, 2.0 * (i + 1), 20L * (i + 1), accuracies[i],
                     0.5, 10, 2.0 * (i + 1) + 0.1, Map.of()));
         }
         LearningRun.Spec spec = new LearningRun.Spec(mode, 20, seed, 10, 50, DelayRange.parse("2s..30s"), 1, Map.of());
@@ -58,10 +58,10 @@ class LearningReportTest {
     void aLabelIsServedByTheFirstModelExportedAfterItWasFirstDrawn() {
         List<ModelRelease> models = List.of(release(1, 1_000), release(2, 2_000), release(3, 3_000));
         Map<Long, Long> served = Map.of(1L, 1_100L, 2L, 2_100L);
-        assertEquals(1_100, LearningRun.servedAfter(500, models, served));
-        assertEquals(2_100, LearningRun.servedAfter(1_500, models, served));
-        assertEquals(-1, LearningRun.servedAfter(2_500, models, served), "v3 was never served");
-        assertEquals(-1, LearningRun.servedAfter(-1, models, served), "never drawn");
+        assertEquals(1_100, ReleaseHistory.servedAfter(500, models, served));
+        assertEquals(2_100, ReleaseHistory.servedAfter(1_500, models, served));
+        assertEquals(-1, ReleaseHistory.servedAfter(2_500, models, served), "v3 was never served");
+        assertEquals(-1, ReleaseHistory.servedAfter(-1, models, served), "never drawn");
     }
 
     static ModelRelease release(long version, long createdMillis) {
