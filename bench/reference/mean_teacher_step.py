@@ -3,8 +3,7 @@
 
 Same network as NetworkSpec.convNet (width 24, 1x28x28, one head), same batch (128 rows, 32 labeled),
 same step: independently perturbed copies (translation by padding + crop, flip and Gaussian noise on both
-copies, as the engine's defaults were before the fifth session: a few ms more than today's defaults, which
-skip the flip and the teacher's noise), the teacher's forward in training mode without gradients, the student's forward + backward, Nesterov SGD with
+copies: a few ms more than the engine's defaults, which skip the flip and the teacher's noise), the teacher's forward in training mode without gradients, the student's forward + backward, Nesterov SGD with
 weight decay, the EMA update of the teacher. Random inputs: the cost of a step does not depend on the pixels.
 
     python3 bench/reference/mean_teacher_step.py --threads 2 --steps 200

@@ -39,8 +39,8 @@ final class BenchStreamsCommand implements Callable<Integer> {
             description = "Images sent through the app first and not measured, so the JIT compiler has done its work (default: ${DEFAULT-VALUE}).")
     int warmUp;
 
-    // 90 s: both JVMs' JIT compilers were still taking up to a core of the two in bursts 30 s into a load, and those
-    // bursts were the half-load tail (docs/benchmarks.md, eighth session); after 90 s they took 0.02-0.04 cores.
+    // 90 s: 30 s into a load both JVMs' JIT compilers still take up to a core of the two in bursts, which make the
+    // half-load tail; after 90 s they take 0.02-0.04 cores (docs/benchmarks.md, streams-app benchmark).
     @Option(names = "--load-warm-up", defaultValue = "90",
             description = "Seconds of each steady load sent before its latency is counted (default: ${DEFAULT-VALUE}).")
     int loadWarmUp;

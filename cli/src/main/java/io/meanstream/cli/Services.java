@@ -1,36 +1,15 @@
 package io.meanstream.cli;
 
-import io.meanstream.config.Setting;
-import io.meanstream.config.Settings;
-import io.meanstream.kafka.KafkaClientConfig;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs a started service until SIGTERM/Ctrl-C, then closes it: what the trainer and streams-app commands share. */
+/** Runs a started service until SIGTERM/Ctrl-C, then closes it: the service commands and {@code kafka} share this. */
 final class Services {
 
     private static final Logger log = LoggerFactory.getLogger(Services.class);
 
     private Services() {
-    }
-
-    /** Starts a service from its settings, as the trainer and streams-app commands do. */
-    interface Starter {
-        AutoCloseable start(Settings settings, KafkaClientConfig kafka) throws Exception;
-    }
-
-    /**
-     * Resolves {@code settings} (environment over {@code configFile} over defaults) and the Kafka client
-     * configuration, logs both (secrets redacted), starts the service and runs it until SIGTERM/Ctrl-C.
-     */
-    static int run(String name, List<Setting<?>> settings, Path configFile, String bootstrap, Starter starter) throws Exception {
-        Settings resolved = Settings.resolve(settings, System.getenv(), configFile);
-        KafkaClientConfig kafka = KafkaClientConfig.resolve(bootstrap, null);
-        log.info("{} settings:\n{}  kafka: {}", name, resolved.describe(), kafka);
-        return runUntilStopped(name, starter.start(resolved, kafka));
     }
 
     /**

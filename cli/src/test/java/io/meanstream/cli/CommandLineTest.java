@@ -36,6 +36,21 @@ class CommandLineTest {
     }
 
     @Test
+    void serviceCommandsTakeAConfigFileAndABootstrap() {
+        for (String command : List.of("trainer", "streams-app")) {
+            StringWriter out = new StringWriter();
+            CommandLine cli = new CommandLine(new Meanstream());
+            cli.setOut(new PrintWriter(out));
+            assertEquals(0, cli.execute(command, "--help"));
+            String help = out.toString();
+            assertTrue(help.contains("Usage: meanstream " + command + " [-hV] [-b=HOST:PORT] [--config=FILE]"), help);
+            assertTrue(help.contains("--config=FILE   Properties file with " + command + " settings (environment"), help);
+            assertTrue(help.contains("-b, --bootstrap=HOST:PORT"), help);
+            assertTrue(help.contains("Stops cleanly"), help);
+        }
+    }
+
+    @Test
     void topicsShowsPartitionsPolicyAndEndOffsets() throws Exception {
         String bootstrap = SharedTestBroker.bootstrapServers();
         Topics topics = Topics.defaults();

@@ -41,6 +41,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,13 +180,8 @@ class FeederTest {
         Topics topics = Topics.withSuffix(".stop-test");
         Feeder feeder = new Feeder(KafkaClientConfig.ofBootstrap(SharedTestBroker.bootstrapServers()), topics, quiet());
         Thread stopper = new Thread(() -> {
-            try {
-                while (feeder.imagesSent() < 20) {
-                    Thread.sleep(10);
-                }
-            } catch (InterruptedException ignored) {
-                return;
-            }
+            Awaitility.await("20 images sent").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> feeder.imagesSent() >= 20);
             feeder.requestStop();
         });
         stopper.start();

@@ -8,9 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A meanstream command in its own JVM, as a user or Kubernetes would run it, so a test can kill it for
@@ -61,20 +65,16 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Waits for an output line matching {@code condition}; fails with the output so far. */
-    String awaitLine(Predicate<String> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (String line : lines) {
-                if (condition.test(line)) {
-                    return line;
-                }
-            }
-            if (!process.isAlive() && lines.stream().noneMatch(condition)) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + " before the expected line:\n" + output());
-            }
-            Thread.sleep(50);
+    String awaitLine(Predicate<String> condition, Duration timeout) {
+        try {
+            return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+                    .failFast(() -> !process.isAlive() && lines.stream().noneMatch(condition))
+                    .until(() -> lines.stream().filter(condition).findFirst(), Optional::isPresent).orElseThrow();
+        } catch (TerminalFailureException e) {
+            throw new AssertionError(name + " exited with " + process.exitValue() + " before the expected line:\n" + output());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(name + ": expected line not seen within " + timeout + ":\n" + output());
         }
-        throw new AssertionError(name + ": expected line not seen within " + timeout + ":\n" + output());
     }
 
     /** Waits for the process to end and returns its exit code. */

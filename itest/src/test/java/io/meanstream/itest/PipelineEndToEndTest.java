@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -45,6 +46,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -398,23 +401,23 @@ class PipelineEndToEndTest {
         }
     }
 
-    static void awaitReady(int port, Duration timeout) throws InterruptedException {
+    static void awaitReady(int port, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
+        AtomicReference<String> last = new AtomicReference<>("no answer");
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    last.set(r.statusCode() + " " + r.body());
+                    return r.statusCode() == 200;
+                } catch (java.io.IOException e) {
+                    last.set(e.toString());
+                    return false;
                 }
-                last = r.statusCode() + " " + r.body();
-            } catch (java.io.IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(250);
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("port " + port + " not ready within " + timeout + ": " + last.get());
         }
-        throw new AssertionError("port " + port + " not ready within " + timeout + ": " + last);
     }
 }

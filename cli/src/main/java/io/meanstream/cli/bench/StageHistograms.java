@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * The streams-app's per-stage latency histograms, read from its {@code /metrics}: a snapshot before and one
  * after a load phase give that phase's distribution of each stage (queue, batch wait, forward wait), as
  * bucket bounds, so the benchmark can say where inside the app an image's time goes without a profiler
- * (JFR disturbed the runs it was meant to explain).
+ * (JFR disturbs the very runs it would explain).
  */
 final class StageHistograms {
 

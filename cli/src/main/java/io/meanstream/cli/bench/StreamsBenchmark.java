@@ -117,7 +117,8 @@ public final class StreamsBenchmark {
                 // Every thread's CPU time in both JVMs and the machine's, sampled beside the run (no profiler).
                 ThreadCpu cpu = new ThreadCpu(Map.of("app", app.pid(), "bench", ProcessHandle.current().pid()), CPU_SAMPLE_MS);
                 try {
-                    awaitReady(app, work.resolve("streams-app.log"));
+                    ReadyProbe.await(httpPort, app::isAlive, Duration.ofMinutes(3), Duration.ofMillis(200),
+                            "the streams-app (log: " + work.resolve("streams-app.log") + ")");
                     // 0. warm-up, not measured: a fresh JVM spends a large share of the 2 cores in the JIT
                     // compiler during its first tens of thousands of images (measured: 0.65 cores in the app and
                     // 0.26 in this JVM during a cold 40,000-image backlog), which is not the steady state.
@@ -308,22 +309,6 @@ public final class StreamsBenchmark {
             }
         });
         return pb.start();
-    }
-
-    /** Readiness from the app's own log: Kafka Streams RUNNING and a model served. */
-    private void awaitReady(Process app, Path logFile) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!app.isAlive()) {
-                throw new IllegalStateException("the streams-app exited early; see " + logFile);
-            }
-            String text = Files.exists(logFile) ? Files.readString(logFile) : "";
-            if (text.contains("-> RUNNING") && text.contains("now serving")) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("the streams-app did not become ready; see " + logFile);
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, Topics topics, LabeledImages images, int from, int n, double rate) {

@@ -14,9 +14,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  *
  * <p>Why: the scoring processor batches images in memory for one ONNX Runtime call, and an image whose
  * offset is committed while it is still in that batch would be lost on a crash. Kafka Streams has no
- * pre-commit callback for processors, so the processor used to copy every image to a changelogged store and
- * delete it again once scored (two extra broker writes and two RocksDB writes per image, the largest part of
- * its per-image cost). Kafka Streams flushes the caches of a task's stores at the start of every commit
+ * pre-commit callback for processors; the usual workaround, copying every image to a changelogged store and
+ * deleting it once scored, costs two extra broker writes and two RocksDB writes per image, more than the
+ * scoring itself. Kafka Streams flushes the caches of a task's stores at the start of every commit
  * ({@code StreamTask.prepareCommit} -> {@code ProcessorStateManager.flushCache}), inside the transaction under
  * exactly-once and before the offsets; its own record caches forward their records downstream at exactly that
  * point. Registering as a {@link CachedStateStore} gives the processor the same hook: it scores what it holds

@@ -82,7 +82,7 @@ public final class StreamsApp implements AutoCloseable {
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ContinueOnRecordTooLarge.class.getName());
         p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(32 << 20));
         p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Integer.toString(32 << 20));
-        // Defaults measured in docs/benchmarks.md (fourth session); MEANSTREAM_KAFKA_* settings override them.
+        // Defaults measured with bench-streams (docs/benchmarks.md); MEANSTREAM_KAFKA_* settings override them.
         // Fetch up to 10 ms worth of images at a time: at a steady rate the consumer otherwise returns a few
         // images per poll, and Kafka Streams' per-iteration work (task selection, punctuation and commit checks,
         // metrics) then costs more CPU per image than the scoring.
@@ -93,8 +93,8 @@ public final class StreamsApp implements AutoCloseable {
             // be the largest part of the latency.
             clientDefault(p, true, "linger.ms", "5");
             // poll.ms: how long Kafka Streams' loop may block in poll waiting for input (100 ms by default). Measured,
-            // not derived: 10 ms cut the half-load p99 from 173-179 ms to 81-134 ms in three of four runs
-            // (docs/benchmarks.md, sixth session); under exactly-once the commits dominate and it did not help.
+            // not derived: 10 ms cut the half-load p99 from 173-179 ms to 81-134 ms in three of four bench-streams
+            // runs; under exactly-once the commits dominate and it does not help.
             p.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, "10");
         }
         return p;

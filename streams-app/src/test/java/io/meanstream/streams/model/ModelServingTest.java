@@ -20,6 +20,7 @@ import io.meanstream.trainer.model.NetworkSpec;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,8 +115,10 @@ class ModelServingTest {
             byte[] bytes = i % 2 == 0 ? v2 : v1;
             OnnxScorer next = LOADER.load(release(i % 2 == 0 ? 2 : 1, bytes, null, OnnxScorer.sha256(bytes)));
             all.add(next);
+            long before = batches.get();
             holder.swap(next);
-            Thread.sleep(20);
+            // Let the scorers run a few batches on this model before the next swap.
+            Awaitility.await("batches after swap " + i).atMost(Duration.ofSeconds(30)).until(() -> failure.get() != null || batches.get() >= before + 3);
         }
         running.set(false);
         for (Thread t : scorers) {

@@ -40,7 +40,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,6 +53,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,7 +111,9 @@ class StreamsAppTest {
             send(producer, topics, test, 70, 10);
             try (StreamsApp again = new StreamsApp(settings, kafka, topics).start()) {
                 await(() -> count(topics, kafka) >= 80, "80 predictions after the restart");
-                Thread.sleep(1000); // a duplicate would show up now
+                // A duplicate from the restart would show up within a second.
+                Awaitility.await("no duplicate after the restart").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+                        .until(() -> count(topics, kafka) == 80);
             }
         }
         List<Prediction> predictions = predictions(topics, kafka);
@@ -191,13 +194,7 @@ class StreamsAppTest {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within 3 minutes: " + what);
-            }
-            Thread.sleep(300);
-        }
+    static void await(Callable<Boolean> condition, String what) {
+        Awaitility.await(what).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(condition);
     }
 }

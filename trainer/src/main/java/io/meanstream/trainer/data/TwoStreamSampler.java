@@ -49,11 +49,6 @@ public final class TwoStreamSampler {
         return labeled.passes;
     }
 
-    /** Completed passes over the unlabeled pool. */
-    public long unlabeledEpochs() {
-        return unlabeled.passes;
-    }
-
     /** An endless shuffled walk over a pool: every element once per pass, a new order each pass. */
     private static final class Cycle {
         private final int[] order;

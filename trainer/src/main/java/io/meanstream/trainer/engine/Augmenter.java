@@ -37,10 +37,6 @@ public final class Augmenter {
         this.padValue = padValue.clone();
     }
 
-    public boolean isIdentity() {
-        return translate == 0 && !flip && noiseStd == 0 && cutout == 0;
-    }
-
     /** A freshly perturbed copy of the batch x (N, C, H, W); x itself is not modified. */
     public NDArray apply(NDArray x) {
         NDManager manager = x.getManager();

@@ -132,13 +132,13 @@ public record MeanTeacherConfig(
         private int batchSize = 128;
         private int labeledBatchSize = 32;
         private ConsistencyType consistencyType = ConsistencyType.MSE;
-        // Two heads, weight 400, ramp-up over 3,000 steps: the third session's ablation (two heads + 400 against one
-        // head + 20) and the seventh session's screening and 3-seed runs (docs/benchmarks.md).
+        // Two heads, weight 400, ramp-up over 3,000 steps: they won the ablation against one head + 20 and the
+        // screening and 3-seed runs against a 1,000-step ramp-up (docs/benchmarks.md, engine defaults).
         private float consistencyWeight = 400f;
         private int consistencyRampupSteps = 3000;
         private float emaDecay = 0.99f;
         // The paper's schedule: a fast teacher while the student changes quickly, a slow one (a longer average, steadier
-        // targets) once the consistency cost has ramped up (docs/benchmarks.md, eighth session).
+        // targets) once the consistency cost has ramped up (docs/benchmarks.md, engine defaults).
         private float emaDecayAfterRampup = 0.999f;
         private boolean twoHeads = true;
         private float logitDistanceCost = 0.01f;
@@ -151,8 +151,8 @@ public record MeanTeacherConfig(
         private int totalSteps = 4000;
         private int translatePixels = 2;
         private boolean horizontalFlip;
-        // Student-only cutout instead of Gaussian noise (docs/benchmarks.md, sixth session): noise 0.15 cost both
-        // modes about a point at 1,000 labels and Mean Teacher two; cutout 12 px helped both a little.
+        // Student-only cutout instead of Gaussian noise (docs/benchmarks.md, engine defaults): noise 0.15 costs both
+        // modes about a point at 1,000 labels and Mean Teacher two; cutout 12 px helps both a little.
         private float inputNoiseStd = 0f;
         private int cutoutPixels = 12;
         private boolean weakTeacherInput = true;

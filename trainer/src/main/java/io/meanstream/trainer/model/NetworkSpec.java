@@ -67,7 +67,7 @@ public record NetworkSpec(String architecture, int[] inputShape, List<LayerSpec>
             // On the pooled features, where no BatchNorm follows: dropout in front of a BatchNorm layer makes its
             // running variance (collected with dropout on) wrong at inference, when dropout is off (Li et al.,
             // CVPR 2019). Measured on Fashion-MNIST: dropout 0.3 after the second pooling cost the served
-            // network 1.5 points (docs/benchmarks.md, fifth session).
+            // network 1.5 points (docs/benchmarks.md, engine defaults).
             layers.add(new LayerSpec.Dropout(dropout));
         }
         return new NetworkSpec("convnet-w" + w, new int[] {channels, height, width}, layers, 2 * w, numClasses, twoHeads);

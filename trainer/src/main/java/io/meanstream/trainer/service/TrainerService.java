@@ -46,7 +46,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -251,8 +250,6 @@ public final class TrainerService implements AutoCloseable {
                             pool.trainingSize(), pool.holdoutSize());
                 }
             }
-        } catch (WakeupException e) {
-            // closing
         } catch (RuntimeException e) {
             log.error("labeled pool consumer failed", e);
             state = "pool consumer failed: " + e.getMessage();
@@ -294,8 +291,6 @@ public final class TrainerService implements AutoCloseable {
                     imagePositions.put(r.partition(), r.offset() + 1); // after the buffer has it (see checkpoint())
                 }
             }
-        } catch (WakeupException e) {
-            // closing
         } catch (RuntimeException e) {
             log.error("image consumer failed", e);
             state = "image consumer failed: " + e.getMessage();

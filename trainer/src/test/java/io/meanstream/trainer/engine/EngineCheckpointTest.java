@@ -9,10 +9,16 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import io.meanstream.trainer.data.TrainingBatch;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class EngineCheckpointTest {
 
@@ -46,6 +52,39 @@ class EngineCheckpointTest {
             assertEquals(5, next.step(), "the step count continues");
             assertTrue(Float.isFinite(next.totalLoss()));
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MeanTeacherConfig.OptimizerType.class)
+    void optimizerStateRoundTripsOneBufferSetPerParameter(MeanTeacherConfig.OptimizerType type) throws Exception {
+        MeanTeacherConfig config = MeanTeacherEngineTest.config().optimizer(type).build();
+        byte[] saved;
+        try (MeanTeacherEngine engine = new MeanTeacherEngine(config, MeanTeacherEngineTest.SMALL, MeanTeacherEngineTest.PAD, Device.cpu());
+             NDManager m = engine.newManager()) {
+            for (int s = 0; s < 3; s++) {
+                assertTrue(Float.isFinite(engine.step(MeanTeacherEngineTest.batch(m, s)).totalLoss()));
+            }
+            saved = optimizerState(engine);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved));
+            if (type == MeanTeacherConfig.OptimizerType.ADAM) {
+                assertEquals(3, in.readLong(), "Adam's update count comes first");
+            }
+            int perParameter = type == MeanTeacherConfig.OptimizerType.ADAM ? 2 : 1;
+            assertEquals(perParameter * engine.student().getParameters().values().stream().filter(Parameter::requiresGradient).count(),
+                    in.readInt(), "buffers");
+        }
+        try (MeanTeacherEngine fresh = new MeanTeacherEngine(config, MeanTeacherEngineTest.SMALL, MeanTeacherEngineTest.PAD, Device.cpu())) {
+            fresh.optimizer().loadState(new DataInputStream(new ByteArrayInputStream(saved)));
+            assertArrayEquals(saved, optimizerState(fresh));
+        }
+    }
+
+    private static byte[] optimizerState(MeanTeacherEngine engine) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            engine.optimizer().saveState(out);
+        }
+        return bytes.toByteArray();
     }
 
     @Test
