@@ -7,7 +7,6 @@ import io.meanstream.data.LabeledImages;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,8 +32,6 @@ final class BenchLearningCommand implements Callable<Integer> {
             description = "Labels per class, given at random moments over each run; a comma-separated list runs each (default: ${DEFAULT-VALUE}).")
     List<Integer> labelsPerClass;
 
-    @Option(names = "--rate", defaultValue = "50", description = "Images per second (default: ${DEFAULT-VALUE}).")
-    double rate;
 
     @Option(names = "--seeds", defaultValue = "1,2,3", split = ",", description = "Seeds of feed and trainer (default: ${DEFAULT-VALUE}).")
     List<Long> seeds;
@@ -43,21 +40,17 @@ final class BenchLearningCommand implements Callable<Integer> {
             description = "Trainer modes, run one after the other (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 
-    @Option(names = "--label-delay", defaultValue = "2s..30s", paramLabel = "D|MIN..MAX",
-            description = "Delay of each label after its image (default: ${DEFAULT-VALUE}).")
-    String labelDelay;
 
-    @Option(names = "--trainer-threads", defaultValue = "1", description = "PyTorch threads of the trainer (default: ${DEFAULT-VALUE}).")
-    int trainerThreads;
 
-    @Option(names = "--set", paramLabel = "ENV=VALUE", description = "Override a trainer or streams-app setting in every run.")
-    Map<String, String> settings = new HashMap<>();
 
     @Option(names = "--out", defaultValue = "bench/results", description = "Report directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--name", description = "Base name of the report files (default: learning-<date>-<time>).")
     String name;
+
+    @Mixin
+    StreamRunOptions stream;
 
     @Mixin
     DatasetOptions data;
@@ -67,14 +60,14 @@ final class BenchLearningCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (minutes <= 0 || rate <= 0 || labelsPerClass.stream().anyMatch(k -> k < 0)) {
+        if (minutes <= 0 || stream.rate <= 0 || labelsPerClass.stream().anyMatch(k -> k < 0)) {
             throw new IllegalArgumentException("--minutes and --rate must be > 0 and --labels-per-class >= 0");
         }
         LabeledImages train = data.load(FashionMnist.Split.TRAIN);
         LabeledImages test = data.load(FashionMnist.Split.TEST);
         String base = name != null ? name : "learning-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"));
-        LearningBenchmark.Options options = new LearningBenchmark.Options(minutes, List.copyOf(labelsPerClass), rate, List.copyOf(seeds),
-                List.copyOf(modes), DelayRange.parse(labelDelay), trainerThreads, Map.copyOf(settings), out, base);
+        LearningBenchmark.Options options = new LearningBenchmark.Options(minutes, List.copyOf(labelsPerClass), stream.rate, List.copyOf(seeds),
+                List.copyOf(modes), DelayRange.parse(stream.labelDelay), stream.trainerThreads, Map.copyOf(stream.settings), out, base);
         String command = "./meanstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         List<Path> written = new LearningBenchmark(options, System.out).run(train, test, command);
         written.forEach(p -> System.out.println("wrote " + p));

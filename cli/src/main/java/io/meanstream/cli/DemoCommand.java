@@ -6,7 +6,6 @@ import io.meanstream.cli.feed.DelayRange;
 import io.meanstream.data.FashionMnist;
 import io.meanstream.data.LabeledImages;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,12 +30,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Human labels per class, given at random moments over the run (default: ${DEFAULT-VALUE}).")
     int labelsPerClass;
 
-    @Option(names = "--rate", defaultValue = "50", description = "Images per second (default: ${DEFAULT-VALUE}).")
-    double rate;
 
-    @Option(names = "--label-delay", defaultValue = "2s..30s", paramLabel = "D|MIN..MAX",
-            description = "Delay of each label after its image (default: ${DEFAULT-VALUE}).")
-    String labelDelay;
 
     @Option(names = "--report-dir", defaultValue = "demo-report", description = "Where the report goes (default: ${DEFAULT-VALUE}).")
     Path reportDir;
@@ -44,15 +38,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the feed and the trainer (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--trainer-threads", defaultValue = "1",
-            description = "PyTorch threads of the trainer (default: ${DEFAULT-VALUE}: the other core serves Kafka and the streams-app).")
-    int trainerThreads;
 
     @Option(names = "--kafka-data-dir", description = "Keep the broker's data here (default: a temporary directory, deleted at the end).")
     Path kafkaDataDir;
 
-    @Option(names = "--set", paramLabel = "ENV=VALUE", description = "Override a trainer or streams-app setting, e.g. --set MEANSTREAM_TRAINER_CONSISTENCY=50.")
-    Map<String, String> settings = new HashMap<>();
 
     @Option(names = "--baseline", description = "Run a supervised-only trainer beside the Mean Teacher one, on the same stream, and "
             + "chart both (its models are not served). On 2 cores the two trainers share the CPU: each takes fewer steps than alone.")
@@ -62,18 +51,21 @@ final class DemoCommand implements Callable<Integer> {
     boolean logToConsole;
 
     @Mixin
+    StreamRunOptions stream;
+
+    @Mixin
     DatasetOptions data;
 
     @Override
     public Integer call() throws Exception {
-        if (minutes <= 0 || rate <= 0 || labelsPerClass < 0) {
+        if (minutes <= 0 || stream.rate <= 0 || labelsPerClass < 0) {
             throw new IllegalArgumentException("--minutes and --rate must be > 0 and --labels-per-class >= 0");
         }
         System.out.println("== meanstream demo: Mean Teacher learning from a live Kafka stream ==");
         LabeledImages train = data.load(FashionMnist.Split.TRAIN);
         LabeledImages test = data.load(FashionMnist.Split.TEST);
-        Demo.Options options = new Demo.Options(minutes, labelsPerClass, rate, DelayRange.parse(labelDelay), reportDir, kafkaDataDir, seed,
-                trainerThreads, logToConsole, Map.copyOf(settings), baseline);
+        Demo.Options options = new Demo.Options(minutes, labelsPerClass, stream.rate, DelayRange.parse(stream.labelDelay), reportDir, kafkaDataDir, seed,
+                stream.trainerThreads, logToConsole, Map.copyOf(stream.settings), baseline);
         DemoReport.Summary summary = new Demo(options, System.out, System.console() != null).run(train, test);
         return summary.images() > 0 ? 0 : 1;
     }

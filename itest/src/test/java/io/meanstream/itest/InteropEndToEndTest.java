@@ -80,19 +80,9 @@ class InteropEndToEndTest {
         int trainerPort = FreePorts.next();
         int appPort = FreePorts.next();
         bootstrap = "127.0.0.1:" + kafkaPort;
-        Map<String, String> trainerEnv = new HashMap<>(Map.of(
-                "MEANSTREAM_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "MEANSTREAM_TRAINER_WIDTH", "8", "MEANSTREAM_TRAINER_BATCH_SIZE", "32", "MEANSTREAM_TRAINER_LABELED_BATCH_SIZE", "8",
-                "MEANSTREAM_TRAINER_MIN_LABELS", "20", "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "30",
-                "MEANSTREAM_TRAINER_HTTP_PORT", Integer.toString(trainerPort), "MEANSTREAM_TRAINER_THREADS", "1"));
-        trainerEnv.put("MEANSTREAM_TRAINER_CHECKPOINT_DIR", work.resolve("checkpoints").toString());
-        trainerEnv.put("MEANSTREAM_TRAINER_STATE_DIR", work.resolve("trainer-streams").toString());
-        trainerEnv.put("MEANSTREAM_TRAINER_MODEL_STORE", work.resolve("models").toString());
-        Map<String, String> appEnv = Map.of(
-                "MEANSTREAM_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "MEANSTREAM_STREAMS_HTTP_PORT", Integer.toString(appPort),
-                "MEANSTREAM_STREAMS_STATE_DIR", work.resolve("streams-app").toString(),
-                "MEANSTREAM_STREAMS_PREDICTION_FORMAT", "json");
+        Map<String, String> trainerEnv = ServiceEnv.smallTrainer(bootstrap, work, trainerPort, Map.of(
+                "MEANSTREAM_TRAINER_MIN_LABELS", "20", "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "30"));
+        Map<String, String> appEnv = ServiceEnv.streamsApp(bootstrap, work, appPort, Map.of("MEANSTREAM_STREAMS_PREDICTION_FORMAT", "json"));
         KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(bootstrap);
         Topics topics = Topics.fromEnv();
 

@@ -91,21 +91,11 @@ class PipelineEndToEndTest {
         String bootstrap = "127.0.0.1:" + kafkaPort;
         String[] kafkaArgs = {"kafka", "--port", Integer.toString(kafkaPort), "--controller-port", Integer.toString(controllerPort),
                 "--data-dir", work.resolve("kafka").toString()};
-        Map<String, String> trainerEnv = new HashMap<>(Map.of(
-                "MEANSTREAM_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "MEANSTREAM_TRAINER_WIDTH", "8", "MEANSTREAM_TRAINER_BATCH_SIZE", "32", "MEANSTREAM_TRAINER_LABELED_BATCH_SIZE", "8",
+        Map<String, String> trainerEnv = ServiceEnv.smallTrainer(bootstrap, work, trainerPort, Map.of(
                 "MEANSTREAM_TRAINER_MIN_LABELS", "100", "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "80",
-                "MEANSTREAM_TRAINER_CHECKPOINT_EVERY_STEPS", "40", "MEANSTREAM_TRAINER_HTTP_PORT", Integer.toString(trainerPort),
-                "MEANSTREAM_TRAINER_RELEASE_MARGIN", "1.0", "MEANSTREAM_TRAINER_THREADS", "1"));
-        trainerEnv.put("MEANSTREAM_TRAINER_MAX_LABEL_DELAY", "2m"); // so the orphan label is judged within the test
-        trainerEnv.put("MEANSTREAM_TRAINER_CHECKPOINT_DIR", work.resolve("checkpoints").toString());
-        trainerEnv.put("MEANSTREAM_TRAINER_STATE_DIR", work.resolve("trainer-streams").toString());
-        trainerEnv.put("MEANSTREAM_TRAINER_MODEL_STORE", work.resolve("models").toString());
-        Map<String, String> appEnv = Map.of(
-                "MEANSTREAM_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "MEANSTREAM_STREAMS_HTTP_PORT", Integer.toString(appPort),
-                "MEANSTREAM_STREAMS_STATE_DIR", work.resolve("streams-app").toString(),
-                "MEANSTREAM_STREAMS_QUALITY_WINDOW", "20s");
+                "MEANSTREAM_TRAINER_CHECKPOINT_EVERY_STEPS", "40", "MEANSTREAM_TRAINER_RELEASE_MARGIN", "1.0",
+                "MEANSTREAM_TRAINER_MAX_LABEL_DELAY", "2m")); // a 2-minute delay bound: the orphan label is judged within the test
+        Map<String, String> appEnv = ServiceEnv.streamsApp(bootstrap, work, appPort, Map.of("MEANSTREAM_STREAMS_QUALITY_WINDOW", "20s"));
         KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(bootstrap);
         Topics topics = Topics.fromEnv();
 

@@ -328,6 +328,9 @@ public final class TrainerService implements AutoCloseable {
         long lastReleaseNanos = System.nanoTime();
         try (NDManager manager = engine.newManager()) {
             while (!stopping) {
+                if (engine.steps() == lastReleaseStep) {
+                    lastReleaseNanos = System.nanoTime(); // nothing trained since the last release: its timer starts at the next step
+                }
                 if (!poolCaughtUp || !pool.hasEnough(config.minLabels(), config.minLabelsPerClass())) {
                     state = "waiting for labels: " + pool.trainingSize() + " of " + config.minLabels();
                     Thread.sleep(200);

@@ -32,7 +32,7 @@ public final class TrainerSettings {
     public static final Setting<Integer> BUFFER_SIZE = Setting.integer("MEANSTREAM_TRAINER_BUFFER_SIZE", 10_000, "Unlabeled shuffle buffer capacity (images)");
     public static final Setting<Integer> BUFFER_MAX_USES = Setting.integer("MEANSTREAM_TRAINER_BUFFER_MAX_USES", 8, "Times an unlabeled image is drawn before it is retired");
     public static final Setting<Integer> RELEASE_EVERY_STEPS = Setting.integer("MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", 500, "Release a model every N steps ...");
-    public static final Setting<Duration> RELEASE_EVERY = Setting.duration("MEANSTREAM_TRAINER_RELEASE_EVERY", "10m", "... or after this much time, whichever comes first");
+    public static final Setting<Duration> RELEASE_EVERY = Setting.duration("MEANSTREAM_TRAINER_RELEASE_EVERY", "10m", "... or this long after the first step since the last release, whichever comes first");
     public static final Setting<Double> RELEASE_CONFIDENCE = Setting.decimal("MEANSTREAM_TRAINER_RELEASE_CONFIDENCE", 0.95,
             "A candidate is refused only when it is worse than the best released model with this one-sided confidence (paired test on the same images)");
     public static final Setting<Double> RELEASE_MARGIN = Setting.decimal("MEANSTREAM_TRAINER_RELEASE_MARGIN", 0.0,

@@ -118,8 +118,10 @@ class TrainerServiceTest {
     void supervisedModeTrainsOnLabelsAloneAndReleasesThroughTheSamePath(@TempDir Path dir) throws Exception {
         Topics topics = Topics.withSuffix(".trainer-supervised-test");
         KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(SharedTestBroker.bootstrapServers());
+        // A 2 s release timer that runs out while the trainer waits for its labels: it restarts at the first step, so the
+        // first release comes after steps of training (10, or as many as 2 s allow), not as an untrained model after one.
         TrainerConfig config = config(dir, "fmnist-supervised-test", Map.of("MEANSTREAM_TRAINER_MODE", "supervised",
-                "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "10"));
+                "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS", "10", "MEANSTREAM_TRAINER_RELEASE_EVERY", "2s"));
         LabeledImages train = FashionMnist.load(FashionMnist.Split.TRAIN, DatasetLocator.fashionMnist().allowDownload(false).build());
         try (TrainerService service = new TrainerService(config, kafka, topics).start()) {
             produce(topics, kafka, train);
@@ -131,6 +133,7 @@ class TrainerServiceTest {
         ModelRelease release = read(topics.models().name(), kafka).stream()
                 .map(r -> topics.models().valueSerde().deserializer().deserialize(r.topic(), r.value())).findFirst().orElseThrow();
         assertEquals(1.0, release.getMetrics().get("supervised"));
+        assertTrue(release.getTrainerStep() > 1, "the first release after steps of training: " + release.getTrainerStep());
         byte[] onnx = new byte[release.getOnnx().remaining()];
         release.getOnnx().duplicate().get(onnx);
         try (OnnxScorer scorer = OnnxScorer.load(onnx, 1)) {
