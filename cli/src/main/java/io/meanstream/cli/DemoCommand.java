@@ -43,9 +43,6 @@ final class DemoCommand implements Callable<Integer> {
     Path kafkaDataDir;
 
 
-    @Option(names = "--baseline", description = "Run a supervised-only trainer beside the Mean Teacher one, on the same stream, and "
-            + "chart both (its models are not served). On 2 cores the two trainers share the CPU: each takes fewer steps than alone.")
-    boolean baseline;
 
     @Option(names = "--log-to-console", description = "Service logs to the console instead of demo-report/demo.log.")
     boolean logToConsole;
@@ -65,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
         LabeledImages train = data.load(FashionMnist.Split.TRAIN);
         LabeledImages test = data.load(FashionMnist.Split.TEST);
         Demo.Options options = new Demo.Options(minutes, labelsPerClass, stream.rate, DelayRange.parse(stream.labelDelay), reportDir, kafkaDataDir, seed,
-                stream.trainerThreads, logToConsole, Map.copyOf(stream.settings), baseline);
+                stream.trainerThreads, logToConsole, Map.copyOf(stream.settings));
         DemoReport.Summary summary = new Demo(options, System.out, System.console() != null).run(train, test);
         return summary.images() > 0 ? 0 : 1;
     }

@@ -45,7 +45,7 @@ public final class Demo {
 
     /** The demo's knobs, from the command line. */
     public record Options(double minutes, int labelsPerClass, double rate, DelayRange labelDelay, Path reportDir, Path kafkaDataDir,
-                          long seed, int trainerThreads, boolean logToConsole, Map<String, String> serviceSettings, boolean baseline) {
+                          long seed, int trainerThreads, boolean logToConsole, Map<String, String> serviceSettings) {
     }
 
     private final Options options;
@@ -92,11 +92,6 @@ public final class Demo {
             out.println("3/5 starting the trainer (DJL/PyTorch) and the streams-app (Kafka Streams + ONNX Runtime)...");
             pipeline.startServices(LocalPipeline.trainerSettings(work, options.seed(), options.trainerThreads(), options.serviceSettings()),
                     LocalPipeline.streamsSettings(work, options.serviceSettings()));
-            if (options.baseline()) {
-                pipeline.startBaseline(LocalPipeline.baselineSettings(work.resolve("baseline"), options.seed(), options.trainerThreads(),
-                        options.serviceSettings()));
-                out.println("    with a supervised-only baseline trainer beside it (model " + pipeline.baselineModelName() + ", not served)");
-            }
             KafkaClientConfig kafka = pipeline.kafka();
             Topics topics = pipeline.topics();
             TrainerService trainer = pipeline.trainer();
@@ -149,6 +144,7 @@ public final class Demo {
                 Map<String, Long> firstDrawn = new HashMap<>();
                 labels.forEach(l -> firstDrawn.put(l.imageId(), trainer.pool().firstDrawnMillis(l.imageId())));
                 List<ModelRelease> served = observer.releasedModels().stream().filter(m -> m.getName().equals(pipeline.modelName())).toList();
+                // Releases of another model on the topic: a baseline trainer a user runs beside the demo (in its own JVM).
                 List<ModelRelease> baseline = observer.releasedModels().stream().filter(m -> !m.getName().equals(pipeline.modelName())).toList();
                 ProgressBar bar = new ProgressBar(out, "models", Math.max(1, served.size() + baseline.size()), interactive);
                 List<ReleaseHistory.ReleasePoint> points = ReleaseHistory.points(served, labels, observer.firstScoredMillis(), topicsSeen, start,

@@ -40,7 +40,10 @@ public final class DemoReport {
                    long trainerSteps, boolean interrupted) {
     }
 
-    /** What the run released: the served model's releases, the supervised-only baseline's (empty without one), label delays. */
+    /**
+     * What the run released: the served model's releases; those of any other model on the models topic (a baseline, e.g. a
+     * supervised-only trainer run in its own process against the demo's broker; usually empty); label delays.
+     */
     record Story(List<ReleaseHistory.ReleasePoint> releases, List<ReleaseHistory.ReleasePoint> baseline, ReleaseHistory.Delays delays) {
     }
 

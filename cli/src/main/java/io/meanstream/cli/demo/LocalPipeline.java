@@ -29,10 +29,8 @@ final class LocalPipeline implements AutoCloseable {
     private final KafkaClientConfig kafka;
     private final Topics topics = Topics.fromEnv();
     private TrainerService trainer;
-    private TrainerService baseline;
     private StreamsApp app;
     private TrainerConfig trainerConfig;
-    private String baselineModelName;
 
     private LocalPipeline(LocalKafkaBroker broker) {
         this.broker = broker;
@@ -56,25 +54,6 @@ final class LocalPipeline implements AutoCloseable {
         trainerConfig = TrainerConfig.from(trainerSettings);
         trainer = new TrainerService(trainerConfig, kafka, topics).start();
         app = new StreamsApp(streamsSettings, kafka, topics).start();
-    }
-
-    /** A second trainer beside the first, from {@link #baselineSettings}: its releases go to the models topic, none is served. */
-    void startBaseline(Settings settings) throws Exception {
-        TrainerConfig config = TrainerConfig.from(settings);
-        baselineModelName = config.modelName();
-        baseline = new TrainerService(config, kafka, topics).start();
-    }
-
-    /**
-     * A supervised-only trainer's settings for a side-by-side run: {@link #trainerSettings} with the supervised mode and its
-     * own model name ({@code <name>-supervised}: its own consumer group, label join and versions), state under {@code work}.
-     */
-    static Settings baselineSettings(Path work, long seed, int threads, Map<String, String> overrides) {
-        Map<String, String> env = new HashMap<>(overrides);
-        String name = overrides.getOrDefault(TrainerSettings.MODEL_NAME.env(), TrainerSettings.MODEL_NAME.defaultValue()) + "-supervised";
-        env.put(TrainerSettings.MODE.env(), "supervised");
-        env.put(TrainerSettings.MODEL_NAME.env(), name);
-        return trainerSettings(work, seed, threads, env);
     }
 
     /**
@@ -129,11 +108,6 @@ final class LocalPipeline implements AutoCloseable {
         return trainerConfig.modelName();
     }
 
-    /** The baseline's model name, or null without one. */
-    String baselineModelName() {
-        return baselineModelName;
-    }
-
     /** Which labeled images the trainer keeps out of training to judge releases. */
     HoldoutSplit holdoutSplit() {
         return new HoldoutSplit(trainerConfig.holdoutFraction());
@@ -145,8 +119,8 @@ final class LocalPipeline implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        try (LocalKafkaBroker b = broker; TrainerService t = trainer; TrainerService base = baseline; StreamsApp a = app) {
-            // closed in reverse order: the streams-app, the baseline, the trainer, then the broker
+        try (LocalKafkaBroker b = broker; TrainerService t = trainer; StreamsApp a = app) {
+            // closed in reverse order: the streams-app, the trainer, then the broker
         }
     }
 }
