@@ -43,6 +43,17 @@ public final class ImageDecoder {
         return limits;
     }
 
+    /** True when {@code data} starts with the file signature of {@code encoding} (PNG or JPEG; never for RAW_U8). */
+    public static boolean hasSignature(ImageEncoding encoding, byte[] data) {
+        byte[] signature = switch (encoding) {
+            case PNG -> PNG_SIGNATURE;
+            case JPEG -> JPEG_SIGNATURE;
+            case RAW_U8 -> null;
+        };
+        return signature != null && data.length >= signature.length
+                && java.util.Arrays.equals(data, 0, signature.length, signature, 0, signature.length);
+    }
+
     /**
      * Decodes one image.
      *

@@ -1,5 +1,6 @@
 package io.meanstream.records;
 
+import io.meanstream.image.ImageDecoder;
 import io.meanstream.schema.Image;
 import io.meanstream.schema.ImageEncoding;
 import io.meanstream.serde.AvroSerde;
@@ -32,8 +33,6 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class ImageRecords {
 
-    static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    static final byte[] JPEG_SIGNATURE = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
     static final byte[] AVRO_MARKER = {(byte) 0xC3, 0x01};
 
     private final AvroSerde<Image> serde;
@@ -58,12 +57,12 @@ public final class ImageRecords {
         String type = EventHeaders.mediaType(headers);
         ImageEncoding encoding;
         if (type == null) {
-            encoding = startsWith(value, PNG_SIGNATURE) ? ImageEncoding.PNG : startsWith(value, JPEG_SIGNATURE) ? ImageEncoding.JPEG : null;
+            encoding = isEncoded(ImageEncoding.PNG, value) ? ImageEncoding.PNG : isEncoded(ImageEncoding.JPEG, value) ? ImageEncoding.JPEG : null;
         } else {
             encoding = switch (type) {
-                case EventHeaders.PNG -> require(value, PNG_SIGNATURE, type, ImageEncoding.PNG);
-                case EventHeaders.JPEG -> require(value, JPEG_SIGNATURE, type, ImageEncoding.JPEG);
-                case EventHeaders.AVRO -> require(value, AVRO_MARKER, type, null);
+                case EventHeaders.PNG -> require(isEncoded(ImageEncoding.PNG, value), value, type, "89 50 4E 47 0D 0A 1A 0A", ImageEncoding.PNG);
+                case EventHeaders.JPEG -> require(isEncoded(ImageEncoding.JPEG, value), value, type, "FF D8 FF", ImageEncoding.JPEG);
+                case EventHeaders.AVRO -> require(startsWith(value, AVRO_MARKER), value, type, "C3 01", null);
                 default -> throw new RecordRejectedException("UNSUPPORTED_CONTENT_TYPE", "content-type '" + type
                         + "' is not one of image/png, image/jpeg, application/avro");
             };
@@ -89,11 +88,15 @@ public final class ImageRecords {
                 .setWidth(0).setHeight(0).setChannels(0).setData(ByteBuffer.wrap(value)).build();
     }
 
-    private static ImageEncoding require(byte[] value, byte[] signature, String type, ImageEncoding encoding) {
-        if (!startsWith(value, signature)) {
+    /** The image library's own signature check, so detection here and decoding there agree. */
+    private static boolean isEncoded(ImageEncoding encoding, byte[] value) {
+        return ImageDecoder.hasSignature(io.meanstream.image.ImageEncoding.valueOf(encoding.name()), value);
+    }
+
+    private static ImageEncoding require(boolean matches, byte[] value, String type, String expected, ImageEncoding encoding) {
+        if (!matches) {
             throw new RecordRejectedException("CONTENT_TYPE_MISMATCH", "content-type is " + type + " but the value does not start with "
-                    + HexFormat.ofDelimiter(" ").formatHex(signature).toUpperCase(java.util.Locale.ROOT) + " (first bytes: "
-                    + firstBytes(value) + ")");
+                    + expected + " (first bytes: " + firstBytes(value) + ")");
         }
         return encoding;
     }
