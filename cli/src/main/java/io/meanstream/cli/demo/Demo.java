@@ -3,30 +3,23 @@ package io.meanstream.cli.demo;
 import io.meanstream.cli.ProgressBar;
 import io.meanstream.cli.StopSignals;
 import io.meanstream.cli.feed.DelayRange;
-import io.meanstream.cli.feed.FashionMnistSource;
-import io.meanstream.cli.feed.FeedOptions;
 import io.meanstream.cli.feed.Feeder;
-import io.meanstream.data.FashionMnist;
 import io.meanstream.data.LabeledImages;
 import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicBootstrapper;
 import io.meanstream.kafka.Topics;
 import io.meanstream.ops.Metrics;
-import io.meanstream.schema.ImageEncoding;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.streams.service.StreamsApp;
 import io.meanstream.trainer.service.TrainerService;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,34 +98,24 @@ public final class Demo {
 
                 out.printf("4/5 streaming %,d Fashion-MNIST training images at %.0f/s with %d labels per class (delay %s); Ctrl-C stops%n",
                         planned, options.rate(), options.labelsPerClass(), options.labelDelay());
-                Feeder feeder = new Feeder(kafka, topics, new PrintStream(OutputStream.nullOutputStream()));
-                AtomicReference<Exception> feedFailure = new AtomicReference<>();
-                Thread feeding = new Thread(() -> {
-                    try {
-                        feeder.feed(new FashionMnistSource(train, FashionMnist.Split.TRAIN, ImageEncoding.PNG),
-                                new FeedOptions(planned, options.rate(), options.seed(), true, options.labelsPerClass(), null,
-                                        options.labelDelay(), false, true));
-                    } catch (Exception e) {
-                        feedFailure.set(e);
-                    }
-                }, "demo-feed");
                 long start = System.currentTimeMillis();
-                feeding.start();
+                LiveFeed feed = LiveFeed.start(pipeline, train, planned, options.rate(), options.seed(), options.labelsPerClass(),
+                        options.labelDelay());
+                Feeder feeder = feed.feeder();
                 long labelsPlanned = Math.min((long) options.labelsPerClass() * train.classNames().size(), planned);
 
                 LiveConsole console = new LiveConsole(out, interactive);
                 while (!stopRequested.await(1, TimeUnit.SECONDS)) {
                     long elapsed = System.currentTimeMillis() - start;
                     console.show(DemoView.render(status(elapsed, plannedMillis, feeder, labelsPlanned, trainer, app, observer)), false);
-                    if (elapsed >= plannedMillis || !feeding.isAlive()) {
+                    if (elapsed >= plannedMillis || !feed.isRunning()) {
                         break;
                     }
                 }
-                feeder.requestStop();
-                feeding.join();
-                if (feedFailure.get() != null) {
-                    log.error("the feed failed", feedFailure.get());
-                    out.println("the feed failed: " + feedFailure.get().getMessage());
+                Exception feedFailure = feed.stop();
+                if (feedFailure != null) {
+                    log.error("the feed failed", feedFailure);
+                    out.println("the feed failed: " + feedFailure.getMessage());
                 }
                 awaitPredictions(observer, feeder.imagesSent(), app);
                 long elapsed = System.currentTimeMillis() - start;
@@ -141,8 +124,7 @@ public final class Demo {
                 out.println("5/5 scoring every released model on the 10,000 Fashion-MNIST test images...");
                 DemoObserver.Snapshot topicsSeen = observer.snapshot();
                 List<DemoObserver.GivenLabel> labels = observer.labels();
-                Map<String, Long> firstDrawn = new HashMap<>();
-                labels.forEach(l -> firstDrawn.put(l.imageId(), trainer.pool().firstDrawnMillis(l.imageId())));
+                Map<String, Long> firstDrawn = ReleaseHistory.firstDrawn(labels, trainer.pool());
                 List<ModelRelease> served = observer.releasedModels().stream().filter(m -> m.getName().equals(pipeline.modelName())).toList();
                 // Releases of another model on the topic: a baseline trainer a user runs beside the demo (in its own JVM).
                 List<ModelRelease> baseline = observer.releasedModels().stream().filter(m -> !m.getName().equals(pipeline.modelName())).toList();

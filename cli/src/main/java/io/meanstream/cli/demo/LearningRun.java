@@ -1,25 +1,18 @@
 package io.meanstream.cli.demo;
 
 import io.meanstream.cli.feed.DelayRange;
-import io.meanstream.cli.feed.FashionMnistSource;
-import io.meanstream.cli.feed.FeedOptions;
 import io.meanstream.cli.feed.Feeder;
-import io.meanstream.data.FashionMnist;
 import io.meanstream.data.LabeledImages;
-import io.meanstream.schema.ImageEncoding;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.trainer.service.TrainerService;
 import io.meanstream.trainer.service.TrainerSettings;
 import io.meanstream.trainer.stream.HoldoutSplit;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -61,7 +54,7 @@ final class LearningRun {
         List<ModelRelease> models;
         Map<Long, Long> firstScored;
         List<DemoObserver.GivenLabel> labels;
-        Map<String, Long> firstDrawn = new HashMap<>();
+        Map<String, Long> firstDrawn;
         DemoObserver.Snapshot seen;
         long start;
         long steps;
@@ -77,37 +70,26 @@ final class LearningRun {
                 Thread observing = new Thread(observer, "learning-observer");
                 observing.setDaemon(true);
                 observing.start();
-                Feeder feeder = new Feeder(pipeline.kafka(), pipeline.topics(), new PrintStream(OutputStream.nullOutputStream()));
-                AtomicReference<Exception> feedFailure = new AtomicReference<>();
-                Thread feeding = new Thread(() -> {
-                    try {
-                        feeder.feed(new FashionMnistSource(train, FashionMnist.Split.TRAIN, ImageEncoding.PNG),
-                                new FeedOptions(planned, spec.rate(), spec.seed(), true, spec.labelsPerClass(), null, spec.labelDelay(),
-                                        false, true));
-                    } catch (Exception e) {
-                        feedFailure.set(e);
-                    }
-                }, "learning-feed");
                 start = System.currentTimeMillis();
-                feeding.start();
+                LiveFeed feed = LiveFeed.start(pipeline, train, planned, spec.rate(), spec.seed(), spec.labelsPerClass(), spec.labelDelay());
+                Feeder feeder = feed.feeder();
                 long lastProgress = 0;
                 while (true) {
-                    feeding.join(1000);
+                    feed.await(1000);
                     long elapsed = System.currentTimeMillis() - start;
-                    if (elapsed - lastProgress >= 15_000 || elapsed >= plannedMillis || !feeding.isAlive()) {
+                    if (elapsed - lastProgress >= 15_000 || elapsed >= plannedMillis || !feed.isRunning()) {
                         lastProgress = elapsed;
                         progress.accept(String.format(Locale.ROOT, "[%s] %4.1f/%.1f min  images %,d  labels %d  step %,d  released v%d  served v%d",
                                 spec.describe(), elapsed / 60_000.0, spec.minutes(), feeder.imagesSent(), feeder.labelsSent(), trainer.steps(),
                                 trainer.releasedVersion(), pipeline.app().modelVersion()));
                     }
-                    if (elapsed >= plannedMillis || !feeding.isAlive()) {
+                    if (elapsed >= plannedMillis || !feed.isRunning()) {
                         break;
                     }
                 }
-                feeder.requestStop();
-                feeding.join();
-                if (feedFailure.get() != null) {
-                    throw new IllegalStateException("the feed failed: " + feedFailure.get().getMessage(), feedFailure.get());
+                Exception feedFailure = feed.stop();
+                if (feedFailure != null) {
+                    throw new IllegalStateException("the feed failed: " + feedFailure.getMessage(), feedFailure);
                 }
                 steps = trainer.steps();
                 images = feeder.imagesSent();
@@ -116,9 +98,7 @@ final class LearningRun {
                 models = observer.releasedModels();
                 firstScored = observer.firstScoredMillis();
                 labels = observer.labels();
-                for (DemoObserver.GivenLabel l : labels) {
-                    firstDrawn.put(l.imageId(), trainer.pool().firstDrawnMillis(l.imageId()));
-                }
+                firstDrawn = ReleaseHistory.firstDrawn(labels, trainer.pool());
             }
         }
         List<ReleaseHistory.ReleasePoint> points = ReleaseHistory.points(models, labels, firstScored, seen, start, test, done -> { });

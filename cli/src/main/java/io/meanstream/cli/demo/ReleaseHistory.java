@@ -5,6 +5,7 @@ import io.meanstream.onnx.OnnxModelException;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.streams.model.ModelRefusedException;
 import io.meanstream.trainer.stream.HoldoutSplit;
+import io.meanstream.trainer.stream.LabeledPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,13 @@ final class ReleaseHistory {
             progress.accept(points.size());
         }
         return points;
+    }
+
+    /** When the trainer first trained on each label's image (epoch ms, -1 if never): read from its pool while it runs. */
+    static Map<String, Long> firstDrawn(List<DemoObserver.GivenLabel> labels, LabeledPool pool) {
+        Map<String, Long> out = new java.util.HashMap<>();
+        labels.forEach(l -> out.put(l.imageId(), pool.firstDrawnMillis(l.imageId())));
+        return out;
     }
 
     static Delays delays(List<DemoObserver.GivenLabel> labels, Map<String, Long> firstDrawn, HoldoutSplit holdout, List<ModelRelease> models,
