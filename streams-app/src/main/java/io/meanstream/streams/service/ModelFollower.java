@@ -5,6 +5,7 @@ import io.meanstream.kafka.TopicHistory;
 import io.meanstream.kafka.Topics;
 import io.meanstream.onnx.OnnxScorer;
 import io.meanstream.ops.Metrics;
+import io.meanstream.ops.Worker;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.streams.model.ModelHolder;
 import io.meanstream.streams.model.ModelLoader;
@@ -28,23 +29,25 @@ import org.slf4j.LoggerFactory;
  * first and loads only the release to serve (the newest wanted one; an older one if that is refused), not
  * every version in history; after that, every release the {@link ModelSelection} wants is loaded, verified
  * and warmed up off the scoring path, then swapped in. A release that fails is refused, logged and counted,
- * and the current model keeps serving.
+ * and the current model keeps serving. Runs as a {@link Worker} session: after a failure it starts over with a new
+ * consumer and catches up to releases newer than the one it serves.
  */
-final class ModelFollower implements Runnable, AutoCloseable {
+final class ModelFollower implements Worker.Session, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelFollower.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaClientConfig kafka;
     private final Topics topics;
     private final ModelSelection selection;
     private final ModelLoader loader;
     private final ModelHolder holder;
     private final Metrics.Counter swaps;
     private final Metrics.Counter refused;
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean stopping;
 
     ModelFollower(KafkaClientConfig kafka, Topics topics, ModelSelection selection, ModelLoader loader, ModelHolder holder, Metrics metrics) {
-        this.consumer = new KafkaConsumer<>(kafka.consumer(null, "meanstream-streams-models"), new StringDeserializer(), new ByteArrayDeserializer());
+        this.kafka = kafka;
         this.topics = topics;
         this.selection = selection;
         this.loader = loader;
@@ -54,33 +57,44 @@ final class ModelFollower implements Runnable, AutoCloseable {
         metrics.gauge("streams_model_version", "Version of the model being served (-1: none yet)").sample(holder::version);
     }
 
+    boolean stopping() {
+        return stopping;
+    }
+
     @Override
-    public void run() {
-        try {
-            catchUp(TopicHistory.assignFromBeginning(consumer, topics.models().name()));
+    public void run(Worker worker) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer(null, "meanstream-streams-models"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer = c;
+            if (stopping) {
+                return; // closed before this consumer existed to be woken up
+            }
+            worker.activity("reading the models topic's history");
+            catchUp(c, TopicHistory.assignFromBeginning(c, topics.models().name()));
+            worker.activity("following new releases");
             while (!stopping) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                     ModelRelease release = parse(r);
                     if (selection.wants(release, holder.version())) {
+                        worker.activity("loading v" + release.getVersion());
                         load(release);
+                        worker.activity("following new releases");
                     }
                 }
+                worker.progressed();
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
-            log.error("model follower failed; the current model keeps serving", e);
-        } finally {
-            consumer.close();
         }
     }
 
-    /** Reads the history up to the current end, then serves the newest wanted release that loads. */
-    private void catchUp(List<TopicPartition> partitions) {
+    /** Reads the history up to the current end, then serves the newest wanted release (newer than the served one) that loads. */
+    private void catchUp(KafkaConsumer<String, byte[]> c, List<TopicPartition> partitions) {
         List<ModelRelease> wanted = new ArrayList<>();
-        TopicHistory.readToEnd(consumer, partitions, Duration.ofDays(365), () -> stopping, r -> {
+        long serving = holder.version();
+        TopicHistory.readToEnd(c, partitions, Duration.ofDays(365), () -> stopping, r -> {
             ModelRelease release = parse(r);
-            if (selection.wants(release, -1)) {
+            if (selection.wants(release, serving)) {
                 wanted.add(release);
             }
         });
@@ -120,6 +134,9 @@ final class ModelFollower implements Runnable, AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        consumer.wakeup();
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
     }
 }

@@ -7,6 +7,9 @@ import io.meanstream.kafka.TopicBootstrapper;
 import io.meanstream.kafka.Topics;
 import io.meanstream.ops.Metrics;
 import io.meanstream.ops.OpsServer;
+import io.meanstream.ops.StreamsLiveness;
+import io.meanstream.ops.Worker;
+import io.meanstream.ops.WorkerHealth;
 import io.meanstream.streams.model.ExecutionProvider;
 import io.meanstream.streams.model.ModelHolder;
 import io.meanstream.streams.model.ModelLoader;
@@ -36,8 +39,9 @@ public final class StreamsApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final ModelFollower follower;
     private final Thread followerThread;
+    private final WorkerHealth health;
+    private final StreamsLiveness streamsLiveness;
     private final OpsServer ops;
-    private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
 
     public StreamsApp(Settings s, KafkaClientConfig kafka, Topics topics) {
         try (Admin admin = Admin.create(kafka.admin("meanstream-streams-admin"))) {
@@ -55,16 +59,15 @@ public final class StreamsApp implements AutoCloseable {
                         s.get(StreamsAppSettings.QUALITY_MAX_LABEL_DELAY),
                         s.get(StreamsAppSettings.QUALITY_WINDOW))
                 : ScoringTopology.buildScoringOnly(topics, options, holder, metrics), properties(s, kafka));
-        streams.setStateListener((now, before) -> {
-            state = now;
-            log.info("Kafka Streams {} -> {}", before, now);
-        });
+        this.health = new WorkerHealth(s.get(StreamsAppSettings.STALL_TIMEOUT));
+        this.streamsLiveness = StreamsLiveness.watch("kafka-streams", streams, health);
         long pinned = s.get(StreamsAppSettings.MODEL_VERSION);
         ModelSelection selection = new ModelSelection(s.get(StreamsAppSettings.MODEL_NAME), pinned < 0 ? ModelSelection.FOLLOW_NEWEST : pinned);
         this.follower = new ModelFollower(kafka, topics, selection,
                 new ModelLoader(s.get(StreamsAppSettings.ORT_THREADS), provider, s.get(StreamsAppSettings.BATCH_SIZE)), holder, metrics);
-        this.followerThread = new Thread(follower, "model-follower");
-        this.ops = new OpsServer("0.0.0.0", s.get(StreamsAppSettings.HTTP_PORT), metrics, this::readiness, this::liveness);
+        Worker followerWorker = health.worker("model-follower");
+        this.followerThread = new Thread(() -> followerWorker.run(follower, follower::stopping), "model-follower");
+        this.ops = new OpsServer("0.0.0.0", s.get(StreamsAppSettings.HTTP_PORT), metrics, this::readiness, health::liveness);
         ops.handle("/predict", new PredictHandler(holder));
     }
 
@@ -110,18 +113,16 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     private OpsServer.Readiness readiness() {
-        if (state != KafkaStreams.State.RUNNING) {
-            return OpsServer.Readiness.notReady("Kafka Streams is " + state);
+        if (state() != KafkaStreams.State.RUNNING) {
+            return OpsServer.Readiness.notReady("Kafka Streams is " + state());
         }
         long version = holder.version();
         return version < 0 ? OpsServer.Readiness.notReady("no model loaded yet") : OpsServer.Readiness.ready("serving model v" + version);
     }
 
-    /** Kafka Streams in ERROR (or on its way there) never recovers by itself: /health fails so the pod is restarted. */
-    private OpsServer.Readiness liveness() {
-        KafkaStreams.State s = state;
-        return s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR
-                ? OpsServer.Readiness.notReady("Kafka Streams is " + s) : OpsServer.Readiness.ready("Kafka Streams is " + s);
+    /** Whether the app is alive: Kafka Streams (scoring and the quality join) and the model follower (what {@code /health} answers). */
+    public OpsServer.Readiness liveness() {
+        return health.liveness();
     }
 
     public StreamsApp start() {
@@ -140,7 +141,7 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     public KafkaStreams.State state() {
-        return state;
+        return streamsLiveness.state();
     }
 
     public Metrics metrics() {

@@ -41,10 +41,12 @@ public final class StreamsAppSettings {
     public static final Setting<List<String>> CLASS_NAMES = Setting.list("MEANSTREAM_CLASS_NAMES", String.join(",", FashionMnist.CLASS_NAMES),
             "Class names in class-index order, as the trainer's: JSON labels may name their class (the live quality join reads them)");
     public static final Setting<Integer> HTTP_PORT = Setting.integer("MEANSTREAM_STREAMS_HTTP_PORT", 8080, "Port of /health, /ready, /metrics, POST /predict");
+    public static final Setting<Duration> STALL_TIMEOUT = Setting.duration("MEANSTREAM_STREAMS_STALL_TIMEOUT", "5m",
+            "/health fails once a stream thread has not polled, or the model follower has made no progress, this long");
 
     public static List<Setting<?>> all() {
         return List.of(MODEL_NAME, MODEL_VERSION, APPLICATION_ID, BATCH_SIZE, BATCH_WAIT, MAX_PENDING, PROVIDER, ORT_THREADS,
                 STREAM_THREADS, GUARANTEE, COMMIT_INTERVAL, STATE_DIR, QUALITY, QUALITY_MAX_LABEL_DELAY, QUALITY_WINDOW,
-                CLASS_NAMES, PREDICTION_FORMAT, HTTP_PORT);
+                CLASS_NAMES, PREDICTION_FORMAT, HTTP_PORT, STALL_TIMEOUT);
     }
 }

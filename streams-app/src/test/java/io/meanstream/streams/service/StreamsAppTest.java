@@ -114,6 +114,14 @@ class StreamsAppTest {
                 // A duplicate from the restart would show up within a second.
                 Awaitility.await("no duplicate after the restart").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
                         .until(() -> count(topics, kafka) == 80);
+
+                // /health sees each worker: a killed model follower, then a stream thread that dies, turn it red by name.
+                assertEquals("ok: alive: kafka-streams, model-follower\n", http(again.httpPort(), "/health"));
+                Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("model-follower")).forEach(Thread::interrupt);
+                await(() -> http(again.httpPort(), "/health").equals("failed: model-follower died: interrupted\n"), "the follower's death on /health");
+                Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("streams-test-") && t.getName().contains("-StreamThread-"))
+                        .forEach(Thread::interrupt);
+                await(() -> again.liveness().reason().contains("kafka-streams is "), "the stream thread's death on /health");
             }
         }
         List<Prediction> predictions = predictions(topics, kafka);

@@ -18,7 +18,7 @@ public record TrainerConfig(String modelName, List<String> classNames, TensorSpe
                             int releaseEverySteps, Duration releaseEvery, ReleaseGate releaseGate, int releaseHoldBack,
                             int releaseInlineLimit,
                             Path modelStore, Path checkpointDir, int checkpointEverySteps, Duration checkpointEvery,
-                            int checkpointKeep, Path stateDir, String device, int threads, int httpPort,
+                            int checkpointKeep, Path stateDir, String device, int threads, int httpPort, Duration stallTimeout,
                             MeanTeacherConfig engine) {
 
     public static TrainerConfig from(Settings s) {
@@ -55,7 +55,7 @@ public record TrainerConfig(String modelName, List<String> classNames, TensorSpe
                 Path.of(s.get(TrainerSettings.MODEL_STORE)), Path.of(s.get(TrainerSettings.CHECKPOINT_DIR)),
                 s.get(TrainerSettings.CHECKPOINT_EVERY_STEPS), s.get(TrainerSettings.CHECKPOINT_EVERY), s.get(TrainerSettings.CHECKPOINT_KEEP),
                 Path.of(s.get(TrainerSettings.STATE_DIR)), s.get(TrainerSettings.DEVICE), s.get(TrainerSettings.THREADS),
-                s.get(TrainerSettings.HTTP_PORT), engine);
+                s.get(TrainerSettings.HTTP_PORT), s.get(TrainerSettings.STALL_TIMEOUT), engine);
     }
 
     private static float[] floats(String csv, int channels) {

@@ -14,6 +14,9 @@ import io.meanstream.kafka.TopicHistory;
 import io.meanstream.kafka.Topics;
 import io.meanstream.ops.Metrics;
 import io.meanstream.ops.OpsServer;
+import io.meanstream.ops.StreamsLiveness;
+import io.meanstream.ops.Worker;
+import io.meanstream.ops.WorkerHealth;
 import io.meanstream.records.ImageRecords;
 import io.meanstream.records.RecordRejectedException;
 import io.meanstream.schema.DeadLetter;
@@ -60,7 +63,9 @@ import org.slf4j.LoggerFactory;
  * rebuilt from labeled images only); an image consumer fills the {@link UnlabeledBuffer}; the training
  * loop runs Mean Teacher steps once enough labels exist, checkpoints, commits image offsets that the
  * checkpoint covers, and releases gated teachers ({@link Releaser}). Bad records go to the dead-letter
- * topic; the service keeps going.
+ * topic; the service keeps going. Each worker reports to {@link WorkerHealth}: a transient failure restarts its
+ * loop after a backoff, a dead or stuck one turns {@code /health} red (the releaser and checkpoints run on the
+ * training loop's thread, which names them when they hang).
  */
 public final class TrainerService implements AutoCloseable {
 
@@ -80,6 +85,8 @@ public final class TrainerService implements AutoCloseable {
     private final Checkpoints checkpoints;
     private final Releaser releaser;
     private final KafkaStreams join;
+    private final WorkerHealth health;
+    private final StreamsLiveness joinLiveness;
     private final OpsServer ops;
     private final Map<Integer, Long> imagePositions = new ConcurrentHashMap<>();
     private final AtomicReference<Map<TopicPartition, OffsetAndMetadata>> pendingCommit = new AtomicReference<>();
@@ -145,10 +152,24 @@ public final class TrainerService implements AutoCloseable {
         releaser.recoverVersions(kafka, restoredStep);
 
         this.join = new KafkaStreams(LabelJoin.buildTopology(topics, config.classNames(), config.maxLabelDelay()), streamsProperties());
-        this.ops = new OpsServer("0.0.0.0", config.httpPort(), metrics, this::readiness, this::liveness);
-        this.poolThread = new Thread(this::consumePool, "trainer-pool");
-        this.imageThread = new Thread(this::consumeImages, "trainer-images");
-        this.trainThread = new Thread(this::train, "trainer-loop");
+        this.health = new WorkerHealth(config.stallTimeout());
+        this.joinLiveness = StreamsLiveness.watch("label-join", join, health);
+        this.ops = new OpsServer("0.0.0.0", config.httpPort(), metrics, this::readiness, health::liveness);
+        this.poolThread = workerThread("labeled-pool", this::consumePool, "trainer-pool");
+        this.imageThread = workerThread("image-consumer", this::consumeImages, "trainer-images");
+        Thread loop = workerThread("training-loop", this::train, "trainer-loop");
+        this.trainThread = new Thread(() -> {
+            try {
+                loop.run();
+            } finally {
+                trainingStopped.countDown();
+            }
+        }, "trainer-loop");
+    }
+
+    private Thread workerThread(String worker, Worker.Session session, String threadName) {
+        Worker w = health.worker(worker);
+        return new Thread(() -> w.run(session, () -> stopping), threadName);
     }
 
     /** Starts everything and returns; {@link #close()} stops it gracefully. */
@@ -195,21 +216,14 @@ public final class TrainerService implements AutoCloseable {
         return p;
     }
 
-    /** Fails when the service can no longer make progress by itself (a liveness probe then restarts it). */
-    private OpsServer.Readiness liveness() {
-        KafkaStreams.State s = join.state();
-        if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR) {
-            return OpsServer.Readiness.notReady("label join is " + s);
-        }
-        if (!stopping && trainThread.getState() == Thread.State.TERMINATED) {
-            return OpsServer.Readiness.notReady("training loop died: " + state);
-        }
-        return OpsServer.Readiness.ready(state);
+    /** Whether the service is alive, worker by worker (what {@code /health} answers). */
+    public OpsServer.Readiness liveness() {
+        return health.liveness();
     }
 
     private OpsServer.Readiness readiness() {
-        if (join.state() != KafkaStreams.State.RUNNING) {
-            return OpsServer.Readiness.notReady("label join is " + join.state());
+        if (joinLiveness.state() != KafkaStreams.State.RUNNING) {
+            return OpsServer.Readiness.notReady("label join is " + joinLiveness.state());
         }
         if (!poolCaughtUp) {
             return OpsServer.Readiness.notReady("rebuilding the labeled pool");
@@ -219,12 +233,12 @@ public final class TrainerService implements AutoCloseable {
 
     // ---------------------------------------------------------------- pool
 
-    private void consumePool() {
+    private void consumePool(Worker worker) {
+        worker.activity("reading labeled images");
         Map<String, Object> props = kafka.consumer(null, "meanstream-trainer-pool");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = TopicHistory.assignFromBeginning(consumer, topics.labeledImages().name());
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long restored = 0;
             while (!stopping) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<String, byte[]> r : records) {
@@ -235,7 +249,6 @@ public final class TrainerService implements AutoCloseable {
                         LabeledImage li = topics.labeledImages().valueSerde().deserializer().deserialize(r.topic(), r.value());
                         float[] chw = pipeline.decodeToChw(li.getImage());
                         pool.put(li.getImageId(), chw, li.getLabel().getClassIndex());
-                        restored++;
                     } catch (MalformedRecordException e) {
                         deadLetter("read-labeled-image", e.errorType(), e.getMessage(), r);
                     } catch (ImageDecodingException e) {
@@ -249,16 +262,15 @@ public final class TrainerService implements AutoCloseable {
                     log.info("labeled pool rebuilt from {}: {} training + {} holdout images", topics.labeledImages().name(),
                             pool.trainingSize(), pool.holdoutSize());
                 }
+                worker.progressed();
             }
-        } catch (RuntimeException e) {
-            log.error("labeled pool consumer failed", e);
-            state = "pool consumer failed: " + e.getMessage();
         }
     }
 
     // ---------------------------------------------------------------- images
 
-    private void consumeImages() {
+    private void consumeImages(Worker worker) {
+        worker.activity("reading images");
         Map<String, Object> props = kafka.consumer("meanstream-trainer-" + config.modelName(), "meanstream-trainer-images");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topics.images().name()));
@@ -290,10 +302,8 @@ public final class TrainerService implements AutoCloseable {
                     }
                     imagePositions.put(r.partition(), r.offset() + 1); // after the buffer has it (see checkpoint())
                 }
+                worker.progressed();
             }
-        } catch (RuntimeException e) {
-            log.error("image consumer failed", e);
-            state = "image consumer failed: " + e.getMessage();
         }
     }
 
@@ -318,7 +328,7 @@ public final class TrainerService implements AutoCloseable {
 
     // ---------------------------------------------------------------- training
 
-    private void train() {
+    private void train(Worker worker) throws Exception {
         int labeled = config.engine().labeledBatchSize();
         int unlabeled = config.engine().unlabeledBatchSize();
         int size = config.input().channels() * config.input().height() * config.input().width();
@@ -328,20 +338,24 @@ public final class TrainerService implements AutoCloseable {
         long lastReleaseNanos = System.nanoTime();
         try (NDManager manager = engine.newManager()) {
             while (!stopping) {
+                worker.progressed(); // a finished step, or a check that found nothing to train on yet
                 if (engine.steps() == lastReleaseStep) {
                     lastReleaseNanos = System.nanoTime(); // nothing trained since the last release: its timer starts at the next step
                 }
                 if (!poolCaughtUp || !pool.hasEnough(config.minLabels(), config.minLabelsPerClass())) {
                     state = "waiting for labels: " + pool.trainingSize() + " of " + config.minLabels();
+                    worker.activity(state);
                     Thread.sleep(200);
                     continue;
                 }
                 List<float[]> images = buffer.take(unlabeled, 500);
                 if (images == null) {
                     state = "waiting for unlabeled images";
+                    worker.activity(state);
                     continue;
                 }
                 state = "training";
+                worker.activity("training step " + (engine.steps() + 1));
                 // Test-then-train once a released model exists to be judged (see Releaser): new labels wait for the next gate.
                 pool.holdBackNewLabels(releaser.hasBest() ? config.releaseHoldBack() : 0);
                 List<LabeledPool.Example> examples = pool.next(labeled);
@@ -368,12 +382,14 @@ public final class TrainerService implements AutoCloseable {
                     double seconds = (now - lastReleaseNanos) / 1e9;
                     stepsPerSecond.set((engine.steps() - lastReleaseStep) / seconds);
                     samplesPerSecond.set((engine.steps() - lastReleaseStep) * (labeled + unlabeled) / seconds);
+                    worker.activity("releasing (step " + engine.steps() + ")");
                     releaser.tryRelease(engine, pool, Map.copyOf(imagePositions));
                     lastReleaseStep = engine.steps();
                     lastReleaseNanos = System.nanoTime();
                 }
                 if (engine.steps() - lastCheckpointStep >= config.checkpointEverySteps()
                         || now - lastCheckpointNanos >= config.checkpointEvery().toNanos()) {
+                    worker.activity("checkpointing (step " + engine.steps() + ")");
                     checkpoint();
                     lastCheckpointStep = engine.steps();
                     lastCheckpointNanos = System.nanoTime();
@@ -382,13 +398,6 @@ public final class TrainerService implements AutoCloseable {
             if (engine.steps() > lastCheckpointStep) {
                 checkpoint(); // graceful shutdown: the finished steps are not lost
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.error("training loop failed", e);
-            state = "failed: " + e.getMessage();
-        } finally {
-            trainingStopped.countDown();
         }
     }
 

@@ -50,6 +50,8 @@ public final class TrainerSettings {
     public static final Setting<String> DEVICE = Setting.string("MEANSTREAM_TRAINER_DEVICE", "cpu", "cpu or gpu[:N]");
     public static final Setting<Integer> THREADS = Setting.integer("MEANSTREAM_TRAINER_THREADS", 2, "PyTorch intra-op threads");
     public static final Setting<Integer> HTTP_PORT = Setting.integer("MEANSTREAM_TRAINER_HTTP_PORT", 8081, "Port of /health, /ready, /metrics");
+    public static final Setting<Duration> STALL_TIMEOUT = Setting.duration("MEANSTREAM_TRAINER_STALL_TIMEOUT", "5m",
+            "/health fails once a worker (label join, labeled pool, image consumer, training loop) has made no progress this long");
     public static final Setting<Integer> BATCH_SIZE = Setting.integer("MEANSTREAM_TRAINER_BATCH_SIZE", 128, "Rows per training step");
     public static final Setting<Integer> LABELED_BATCH_SIZE = Setting.integer("MEANSTREAM_TRAINER_LABELED_BATCH_SIZE", 32, "Labeled rows per step");
     public static final Setting<Double> CONSISTENCY = Setting.decimal("MEANSTREAM_TRAINER_CONSISTENCY", 20.0, "Consistency cost weight after ramp-up");
@@ -72,7 +74,7 @@ public final class TrainerSettings {
                 MIN_LABELS, MIN_LABELS_PER_CLASS, BUFFER_SIZE, BUFFER_MAX_USES, RELEASE_EVERY_STEPS, RELEASE_EVERY, RELEASE_CONFIDENCE,
                 RELEASE_MARGIN, RELEASE_HOLD_BACK,
                 RELEASE_INLINE_LIMIT, MODEL_STORE, CHECKPOINT_DIR, CHECKPOINT_EVERY_STEPS, CHECKPOINT_EVERY, CHECKPOINT_KEEP, STATE_DIR,
-                DEVICE, THREADS, HTTP_PORT, BATCH_SIZE, LABELED_BATCH_SIZE, CONSISTENCY, CONSISTENCY_RAMPUP, TWO_HEADS, LOGIT_DISTANCE_COST, EMA_DECAY,
+                DEVICE, THREADS, HTTP_PORT, STALL_TIMEOUT, BATCH_SIZE, LABELED_BATCH_SIZE, CONSISTENCY, CONSISTENCY_RAMPUP, TWO_HEADS, LOGIT_DISTANCE_COST, EMA_DECAY,
                 EMA_DECAY_AFTER_RAMPUP, LEARNING_RATE,
                 HFLIP, WIDTH, SEED);
     }
