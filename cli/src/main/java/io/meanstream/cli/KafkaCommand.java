@@ -4,6 +4,7 @@ import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicBootstrapper;
 import io.meanstream.kafka.Topics;
 import io.meanstream.kafka.local.LocalKafkaBroker;
+import io.meanstream.service.ServiceRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -47,7 +48,7 @@ final class KafkaCommand implements Callable<Integer> {
         }
         System.out.println("Kafka is running on " + broker.bootstrapServers() + " (data: " + broker.dataDir() + "). Ctrl-C stops it.");
         System.out.flush();
-        return Services.runUntilStopped("kafka", () -> {
+        return ServiceRunner.runUntilStopped("kafka", () -> {
             System.err.println("meanstream kafka: shutting down cleanly...");
             broker.close();
         });

@@ -12,6 +12,7 @@ import io.meanstream.onnx.OnnxScorer;
 import io.meanstream.schema.Image;
 import io.meanstream.serde.FingerprintSchemaStore;
 import io.meanstream.trainer.engine.MeanTeacherEngine;
+import io.meanstream.trainer.engine.PyTorchThreads;
 import io.meanstream.trainer.export.OnnxExporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -45,8 +45,7 @@ final class ManifestChecks {
      * name the source file that reads them, which is checked to still do so.
      */
     static final Map<String, String> OTHER_READERS = Map.of(
-            "MEANSTREAM_LOG_LEVEL", "cli/src/main/resources/logback.xml",
-            "MEANSTREAM_DEBUG", "cli/src/main/java/io/meanstream/cli/Meanstream.java",
+            "MEANSTREAM_LOG_LEVEL", "core/src/main/resources/logback.xml",
             "JAVA_TOOL_OPTIONS", "the JVM (extra flags, e.g. -Xmx, without rebuilding the image)",
             "DJL_CACHE_DIR", "DJL (ai.djl.util.Utils.getCacheDir): where the PyTorch native library is unpacked",
             "ENGINE_CACHE_DIR", "DJL (ai.djl.util.Utils.getEngineCacheDir): as DJL_CACHE_DIR, for engines only",
@@ -673,7 +672,10 @@ final class ManifestChecks {
         return problems;
     }
 
-    /** The app runs the image Jib builds for it (tags: {@code OverlayChecks.imageTags}), as the image's user. */
+    /**
+     * The app runs the image Jib builds for it (tags: {@code OverlayChecks.imageTags}), whose entry point is the
+     * app's main class, as the image's user.
+     */
     static List<String> imageMatchesBuild(Manifests m, App app, JibImage image) {
         List<String> problems = new ArrayList<>();
         JsonNode c = m.container(app).orElse(null);
@@ -684,8 +686,8 @@ final class ManifestChecks {
         if (!repository(ref).equals(image.repository())) {
             problems.add(m + ": " + app.name + " runs " + repository(ref) + ", Jib builds " + image.repository());
         }
-        if (!image.args().equals(List.of(app.name))) {
-            problems.add(m + ": the " + app.name + " image runs `meanstream " + String.join(" ", image.args()) + "`");
+        if (!image.mainClass().equals(app.mainClass.getName())) {
+            problems.add(m + ": the " + app.name + " image runs " + image.mainClass() + ", not " + app.mainClass.getName());
         }
         if (c.has("command") || c.has("args")) {
             problems.add(m + ": " + app.name + " overrides the image's entry point");

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Renders the base, every overlay and dev with the GPU component through {@code kubectl kustomize} and checks each
  * rendering against the services' code: settings registries, HTTP servers, topic registry, Kafka access and the
- * images cli/pom.xml builds.
+ * images Jib builds from the services' modules.
  */
 class ManifestsTest {
 

@@ -67,7 +67,7 @@ class OverlaysTest {
         assertNone(OverlayChecks.imageTags(Overlays.get(name), "a release tag", tag -> !tag.isEmpty() && !tag.contains("SNAPSHOT")));
     }
 
-    /** What -Pgpu appends to the image tag (cli/pom.xml). */
+    /** What -Pgpu appends to the image tag (the root pom's gpu profile). */
     static String cudaSuffix() {
         String cpu = JibImage.of(App.TRAINER, false).tag();
         String gpu = JibImage.of(App.TRAINER, true).tag();

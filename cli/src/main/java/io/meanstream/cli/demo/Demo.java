@@ -1,7 +1,6 @@
 package io.meanstream.cli.demo;
 
 import io.meanstream.cli.ProgressBar;
-import io.meanstream.cli.StopSignals;
 import io.meanstream.cli.feed.DelayRange;
 import io.meanstream.cli.feed.Feeder;
 import io.meanstream.data.LabeledImages;
@@ -10,6 +9,7 @@ import io.meanstream.kafka.TopicBootstrapper;
 import io.meanstream.kafka.Topics;
 import io.meanstream.ops.Metrics;
 import io.meanstream.schema.ModelRelease;
+import io.meanstream.service.StopSignals;
 import io.meanstream.streams.service.StreamsApp;
 import io.meanstream.trainer.service.TrainerService;
 import java.io.PrintStream;

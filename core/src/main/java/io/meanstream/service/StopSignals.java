@@ -1,4 +1,4 @@
-package io.meanstream.cli;
+package io.meanstream.service;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;

@@ -1,12 +1,12 @@
-package io.meanstream.cli;
+package io.meanstream.trainer.engine;
 
 /** PyTorch thread counts, which DJL reads once when the engine starts: call before any DJL use. */
-final class PyTorchThreads {
+public final class PyTorchThreads {
 
     private PyTorchThreads() {
     }
 
-    static void configure(int intraOpThreads) {
+    public static void configure(int intraOpThreads) {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intraOpThreads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
