@@ -47,6 +47,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--log-to-console", description = "Service logs to the console instead of demo-report/demo.log.")
     boolean logToConsole;
 
+    @Option(names = "--baseline", description = {"Run a supervised-only trainer beside the demo's, in its own JVM with the same settings and",
+            "threads, and chart its releases next to Mean Teacher's (both trainers then share the machine: see README)."})
+    boolean baseline;
+
     @Mixin
     StreamRunOptions stream;
 
@@ -62,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
         LabeledImages train = data.load(FashionMnist.Split.TRAIN);
         LabeledImages test = data.load(FashionMnist.Split.TEST);
         Demo.Options options = new Demo.Options(minutes, labelsPerClass, stream.rate, DelayRange.parse(stream.labelDelay), reportDir, kafkaDataDir, seed,
-                stream.trainerThreads, logToConsole, Map.copyOf(stream.settings));
+                stream.trainerThreads, logToConsole, Map.copyOf(stream.settings), baseline);
         DemoReport.Summary summary = new Demo(options, System.out, System.console() != null).run(train, test);
         return summary.images() > 0 ? 0 : 1;
     }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code meanstream demo} in its own JVM, stopped with SIGTERM (what Ctrl-C does to the JVM) once the first
- * model is out: it stops cleanly and still writes its report.
+ * {@code meanstream demo --baseline} in its own JVM, stopped with SIGTERM (what Ctrl-C does to the JVM) once the first
+ * models of both trainers are out: it stops cleanly, stops the baseline's JVM, and still writes its report with both.
  */
 class DemoEndToEndTest {
 
@@ -24,16 +24,20 @@ class DemoEndToEndTest {
         try (ChildJvm demo = ChildJvm.meanstream("demo", work, java.util.Map.of(), "demo", "--minutes", "10", "--rate", "40",
                 "--labels-per-class", "30", "--label-delay", "1s..5s", "--report-dir", report.toString(), "--no-download",
                 "--set", "MEANSTREAM_TRAINER_WIDTH=8", "--set", "MEANSTREAM_TRAINER_BATCH_SIZE=32",
-                "--set", "MEANSTREAM_TRAINER_LABELED_BATCH_SIZE=8", "--set", "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS=40")) {
+                "--set", "MEANSTREAM_TRAINER_LABELED_BATCH_SIZE=8", "--set", "MEANSTREAM_TRAINER_RELEASE_EVERY_STEPS=40", "--baseline")) {
             demo.awaitLine(l -> l.contains("4/5 streaming"), Duration.ofMinutes(3));
             // The view prints every 30 s when not on a terminal; wait for a frame that shows a released model.
             demo.awaitLine(l -> l.contains("models") && l.contains("released, newest v"), Duration.ofMinutes(4));
+            demo.awaitLine(l -> l.contains("baseline      supervised-only trainer (own JVM):") && l.contains("released, newest v"), Duration.ofMinutes(4));
             demo.terminate();
             int exit = demo.awaitExit(Duration.ofMinutes(2));
             assertTrue(List.of(0, 143).contains(exit), "exit " + exit + ":\n" + demo.output());
             assertTrue(demo.output().contains("meanstream demo summary (stopped early)"), demo.output());
         }
-        for (String file : List.of("accuracy.csv", "accuracy.png", "summary.json", "demo.log")) {
+        assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains("io.meanstream.trainer.TrainerMain")),
+                "the baseline trainer's JVM is gone with the demo");
+        assertTrue(Files.readString(report.resolve("baseline.log")).contains("trainer: stopped cleanly"), "the baseline stopped on SIGTERM");
+        for (String file : List.of("accuracy.csv", "accuracy.png", "summary.json", "demo.log", "releases.csv")) {
             assertTrue(Files.size(report.resolve(file)) > 0, file);
         }
         JsonNode summary = new ObjectMapper().readTree(report.resolve("summary.json").toFile());
@@ -46,5 +50,9 @@ class DemoEndToEndTest {
         // (how well the pipeline learns is asserted by PipelineEndToEndTest).
         assertTrue(test > 0.0 && test <= 1.0, "test accuracy of the newest model: " + test);
         assertEquals(0, summary.get("deadLetters").asLong(), summary.toString());
+        JsonNode baseline = summary.get("baselineReleases");
+        assertTrue(baseline.size() >= 1, summary.toString());
+        assertEquals("fashion-mnist-supervised", baseline.get(0).get("model").asText(), baseline.toString());
+        assertTrue(baseline.get(0).get("testAccuracy").asDouble() > 0.1, "the baseline's release scored on the test set: " + baseline);
     }
 }

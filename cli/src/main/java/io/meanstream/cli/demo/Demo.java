@@ -12,6 +12,7 @@ import io.meanstream.schema.ModelRelease;
 import io.meanstream.service.StopSignals;
 import io.meanstream.streams.service.StreamsApp;
 import io.meanstream.trainer.service.TrainerService;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ public final class Demo {
 
     /** The demo's knobs, from the command line. */
     public record Options(double minutes, int labelsPerClass, double rate, DelayRange labelDelay, Path reportDir, Path kafkaDataDir,
-                          long seed, int trainerThreads, boolean logToConsole, Map<String, String> serviceSettings) {
+                          long seed, int trainerThreads, boolean logToConsole, Map<String, String> serviceSettings, boolean baseline) {
     }
 
     private final Options options;
@@ -89,7 +90,8 @@ public final class Demo {
             Topics topics = pipeline.topics();
             TrainerService trainer = pipeline.trainer();
             StreamsApp app = pipeline.app();
-            try (DemoObserver observer = new DemoObserver(kafka, topics, pipeline.modelName())) {
+            try (BaselineTrainer baselineTrainer = options.baseline() ? startBaseline(pipeline, work) : null;
+                 DemoObserver observer = new DemoObserver(kafka, topics, pipeline.modelName())) {
                 out.printf("    trainer /metrics on http://127.0.0.1:%d/metrics, streams-app on http://127.0.0.1:%d/metrics%n",
                         trainer.httpPort(), app.httpPort());
                 Thread observing = new Thread(observer, "demo-observer");
@@ -107,7 +109,7 @@ public final class Demo {
                 LiveConsole console = new LiveConsole(out, interactive);
                 while (!stopRequested.await(1, TimeUnit.SECONDS)) {
                     long elapsed = System.currentTimeMillis() - start;
-                    console.show(DemoView.render(status(elapsed, plannedMillis, feeder, labelsPlanned, trainer, app, observer)), false);
+                    console.show(DemoView.render(status(elapsed, plannedMillis, feeder, labelsPlanned, trainer, app, observer, baselineTrainer)), false);
                     if (elapsed >= plannedMillis || !feed.isRunning()) {
                         break;
                     }
@@ -119,7 +121,10 @@ public final class Demo {
                 }
                 awaitPredictions(observer, feeder.imagesSent(), app);
                 long elapsed = System.currentTimeMillis() - start;
-                console.show(DemoView.render(status(elapsed, plannedMillis, feeder, labelsPlanned, trainer, app, observer)), true);
+                console.show(DemoView.render(status(elapsed, plannedMillis, feeder, labelsPlanned, trainer, app, observer, baselineTrainer)), true);
+                if (baselineTrainer != null) {
+                    baselineTrainer.close(); // its releases are on the topic; scoring them needs the core it trains on
+                }
 
                 out.println("5/5 scoring every released model on the 10,000 Fashion-MNIST test images...");
                 DemoObserver.Snapshot topicsSeen = observer.snapshot();
@@ -149,6 +154,16 @@ public final class Demo {
         }
     }
 
+    /** The supervised-only trainer in its own JVM, on the demo trainer's settings, logging to the report directory. */
+    private BaselineTrainer startBaseline(LocalPipeline pipeline, Path work) throws IOException {
+        Path log = options.reportDir().resolve("baseline.log");
+        BaselineTrainer baseline = BaselineTrainer.start(pipeline.bootstrapServers(), pipeline.modelName(),
+                LocalPipeline.trainerEnv(work, options.seed(), options.trainerThreads(), options.serviceSettings()), work.resolve("baseline"), log);
+        out.printf("    supervised-only baseline: trainer %s in its own JVM, %d PyTorch thread(s), log %s%n", baseline.modelName(),
+                options.trainerThreads(), log);
+        return baseline;
+    }
+
     /** After the feed: give the streams-app a little time to score what was sent (only when a model exists). */
     private void awaitPredictions(DemoObserver observer, long images, StreamsApp app) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(interrupted ? 5 : 30);
@@ -158,12 +173,13 @@ public final class Demo {
     }
 
     private static DemoStatus status(long elapsed, long planned, Feeder feeder, long labelsPlanned, TrainerService trainer, StreamsApp app,
-                                     DemoObserver observer) {
+                                     DemoObserver observer, BaselineTrainer baseline) {
         Metrics m = trainer.metrics();
         return new DemoStatus(elapsed, planned, feeder.imagesSent(), feeder.labelsSent(), labelsPlanned, trainer.steps(),
                 m.value("trainer_class_loss"), m.value("trainer_consistency_loss"), m.value("trainer_consistency_weight"),
                 (long) m.value("trainer_labeled_pool_size"), (long) m.value("trainer_holdout_size"),
-                app.modelVersion(), observer.snapshot());
+                app.modelVersion(), observer.snapshot(), baseline == null ? null
+                : observer.releasedModels().stream().filter(r -> r.getName().equals(baseline.modelName())).toList());
     }
 
     /** Redraws the view in place on a terminal; prints it every 30 s into a pipe or file. */

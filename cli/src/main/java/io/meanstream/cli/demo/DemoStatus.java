@@ -1,10 +1,14 @@
 package io.meanstream.cli.demo;
 
+import io.meanstream.schema.ModelRelease;
+import java.util.List;
+
 /**
  * Everything the live view shows at one moment: the feed's counts, the trainer's and the streams-app's own
- * numbers (in-process), and what the observer saw on the output topics.
+ * numbers (in-process), what the observer saw on the output topics, and the baseline trainer's releases (null when
+ * the demo runs none).
  */
 record DemoStatus(long elapsedMillis, long plannedMillis, long imagesSent, long labelsSent, long labelsPlanned,
                   long trainerStep, double classLoss, double consistencyLoss, double consistencyWeight, long labeledPool,
-                  long holdout, long servingVersion, DemoObserver.Snapshot topics) {
+                  long holdout, long servingVersion, DemoObserver.Snapshot topics, List<ModelRelease> baseline) {
 }

@@ -1,5 +1,6 @@
 package io.meanstream.cli.demo;
 
+import io.meanstream.schema.ModelRelease;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,14 @@ final class DemoView {
                 : String.format(Locale.ROOT, "  models        %d released, newest v%d (step %,d, holdout accuracy %s), streams-app serving %s",
                 t.releases().size(), newest.version(), newest.trainerStep(), num(newest.holdoutAccuracy(), 3),
                 s.servingVersion() < 0 ? "none" : "v" + s.servingVersion()));
+        if (s.baseline() != null) {
+            ModelRelease last = s.baseline().isEmpty() ? null : s.baseline().get(s.baseline().size() - 1);
+            lines.add(last == null
+                    ? "  baseline      supervised-only trainer (own JVM): none released yet"
+                    : String.format(Locale.ROOT, "  baseline      supervised-only trainer (own JVM): %d released, newest v%d (step %,d, holdout accuracy %s)",
+                    s.baseline().size(), last.getVersion(), last.getTrainerStep(),
+                    num(last.getMetrics().getOrDefault("holdoutAccuracy", Double.NaN), 3)));
+        }
         lines.add(String.format(Locale.ROOT, "  predictions   %,d (%s)", t.predictions(), perVersion(t.predictionsPerVersion())));
         lines.add(t.judged() == 0
                 ? "  quality       no prediction judged by a label yet"

@@ -63,6 +63,11 @@ final class LocalPipeline implements AutoCloseable {
      * {@code overrides} (any trainer setting) win.
      */
     static Settings trainerSettings(Path work, long seed, int threads, Map<String, String> overrides) {
+        return Settings.resolve(TrainerSettings.all(), trainerEnv(work, seed, threads, overrides), null);
+    }
+
+    /** {@link #trainerSettings} as environment variables, e.g. for a trainer in another JVM. */
+    static Map<String, String> trainerEnv(Path work, long seed, int threads, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(Map.of(
                 TrainerSettings.MIN_LABELS.env(), "20",
                 TrainerSettings.MIN_LABELS_PER_CLASS.env(), "1",
@@ -75,7 +80,7 @@ final class LocalPipeline implements AutoCloseable {
         env.put(TrainerSettings.MODEL_STORE.env(), work.resolve("models").toString());
         env.put(TrainerSettings.STATE_DIR.env(), work.resolve("trainer-streams").toString());
         env.putAll(overrides);
-        return Settings.resolve(TrainerSettings.all(), env, null);
+        return env;
     }
 
     /** The streams-app's settings: ephemeral HTTP port, state under {@code work}; {@code overrides} win. */

@@ -1,10 +1,12 @@
 package io.meanstream.cli.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Quality;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -48,8 +50,13 @@ class DemoViewAndReportTest {
 
     @Test
     void viewShowsEveryPartOfThePipeline() {
+        ModelRelease baselineV3 = new ModelRelease();
+        baselineV3.setName("fashion-mnist-supervised");
+        baselineV3.setVersion(3L);
+        baselineV3.setTrainerStep(1200L);
+        baselineV3.setMetrics(Map.of("holdoutAccuracy", 0.65));
         List<String> lines = DemoView.render(new DemoStatus(150_000, 600_000, 7_500, 40, 200, 320, 0.81234, 0.01234, 12.5, 36, 4, 2,
-                snapshot()));
+                snapshot(), List.of(baselineV3)));
         String all = String.join("\n", lines);
         assertTrue(lines.get(0).contains(" 25%") && lines.get(0).contains("2:30 / 10:00"), lines.get(0));
         assertTrue(all.contains("7,500 images (50.0/s), 40 of 200 labels"), all);
@@ -58,13 +65,15 @@ class DemoViewAndReportTest {
         assertTrue(all.contains("1,500 (v1: 1,000, v2: 500)"), all);
         assertTrue(all.contains("whole run 0.600") && all.contains("last window 0.800") && all.contains("v2 0.800"), all);
         assertTrue(all.contains("dead letters  3"), all);
+        assertTrue(all.contains("baseline      supervised-only trainer (own JVM): 1 released, newest v3 (step 1,200, holdout accuracy 0.650)"), all);
     }
 
     @Test
     void viewBeforeAnything() {
         String all = String.join("\n", DemoView.render(new DemoStatus(1000, 600_000, 50, 0, 200, 0, Double.NaN, Double.NaN, Double.NaN, 0, 0,
-                -1, new DemoObserver.Snapshot(0, Map.of(), List.of(), List.of(), 0, Map.of(), 0))));
+                -1, new DemoObserver.Snapshot(0, Map.of(), List.of(), List.of(), 0, Map.of(), 0), null)));
         assertTrue(all.contains("waiting for labels") && all.contains("none released yet") && all.contains("no model yet"), all);
+        assertFalse(all.contains("baseline"), "no baseline line without a baseline trainer: " + all);
     }
 
     @Test
