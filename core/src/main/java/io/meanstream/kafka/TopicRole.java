@@ -15,7 +15,9 @@ public enum TopicRole {
     /** Images joined with their latest label (the trainer's durable labeled pool), key = image id, compacted. */
     LABELED_IMAGES,
     /** Prequential accuracy per model version and time window, key = name@version@windowStart, compacted. */
-    QUALITY;
+    QUALITY,
+    /** Images the streams-app asks a human to label, key = image id, compacted; a tombstone withdraws a request. */
+    LABEL_REQUESTS;
 
     /** The suffix of the default topic name, e.g. {@code dead-letters}. */
     public String slug() {

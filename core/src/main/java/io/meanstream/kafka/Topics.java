@@ -3,6 +3,7 @@ package io.meanstream.kafka;
 import io.meanstream.schema.DeadLetter;
 import io.meanstream.schema.Image;
 import io.meanstream.schema.Label;
+import io.meanstream.schema.LabelRequest;
 import io.meanstream.schema.LabeledImage;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Prediction;
@@ -84,6 +85,9 @@ public final class Topics {
                         "max.message.bytes", Integer.toString(10 << 20))));
         m.put(TopicRole.QUALITY, new TopicSpec<>(TopicRole.QUALITY, name(env, TopicRole.QUALITY), Serdes.String(),
                 ContractSerdes.quality(), intOr(env, "MEANSTREAM_TOPIC_QUALITY_PARTITIONS", 1), rf, Map.of("cleanup.policy", "compact")));
+        // One partition: the requests form one queue, in the order they were made, for every annotator.
+        m.put(TopicRole.LABEL_REQUESTS, new TopicSpec<>(TopicRole.LABEL_REQUESTS, name(env, TopicRole.LABEL_REQUESTS), Serdes.String(),
+                ContractSerdes.labelRequest(), intOr(env, "MEANSTREAM_TOPIC_LABEL_REQUESTS_PARTITIONS", 1), rf, Map.of("cleanup.policy", "compact")));
         return new Topics(m);
     }
 
@@ -128,6 +132,11 @@ public final class Topics {
     @SuppressWarnings("unchecked")
     public TopicSpec<String, Prediction> predictions() {
         return (TopicSpec<String, Prediction>) specs.get(TopicRole.PREDICTIONS);
+    }
+
+    @SuppressWarnings("unchecked")
+    public TopicSpec<String, LabelRequest> labelRequests() {
+        return (TopicSpec<String, LabelRequest>) specs.get(TopicRole.LABEL_REQUESTS);
     }
 
     @SuppressWarnings("unchecked")

@@ -14,7 +14,8 @@ import org.apache.kafka.common.header.Headers;
 /**
  * Reads the labels topic, where a value is either an Avro {@link Label} in single-object encoding or a JSON
  * object such as {@code {"imageId": "cam-3/000123", "class": "Sandal", "annotator": "alice",
- * "time": "2026-12-01T10:00:00Z"}} (class by name or index; annotator and time optional, time in RFC 3339 or
+ * "time": "2026-12-01T10:00:00Z", "requested": true}} (class by name or index; annotator, time and requested (the label
+ * answers a label request) optional, time in RFC 3339 or
  * epoch milliseconds, else the record timestamp). The one reader of both forms, used by the trainer and the
  * streams-app; either way the label is checked against the model's classes and the record key.
  *
@@ -138,9 +139,14 @@ public final class LabelRecords {
         } else {
             throw new RecordRejectedException("INVALID_TIME", "field 'time' must be an RFC 3339 string or epoch milliseconds");
         }
+        JsonNode requested = node.get("requested");
+        if (requested != null && !requested.isNull() && !requested.isBoolean()) {
+            throw new RecordRejectedException("INVALID_FIELD", "field 'requested' must be true or false");
+        }
         return Label.newBuilder().setImageId(imageId).setClassIndex(index)
                 .setClassName(index >= 0 && index < classNames.size() ? classNames.get(index) : null)
-                .setAnnotator(annotator == null ? "unknown" : annotator).setTime(at).build();
+                .setAnnotator(annotator == null ? "unknown" : annotator).setTime(at)
+                .setRequested(requested != null && requested.asBoolean()).build();
     }
 
     private static String text(JsonNode node, String field, boolean required) {

@@ -25,7 +25,7 @@ public final class PredictionRecords {
 
     /** The JSON value of one prediction; field names are the Avro contract's. */
     public record Json(String imageId, String modelName, long modelVersion, int classIndex, String className, float confidence,
-                       List<Float> probabilities, Instant imageTime, Instant scoredTime) {
+                       List<Float> probabilities, Instant imageTime, Instant scoredTime, Integer imagePartition, Long imageOffset) {
     }
 
     public static final String EVENT_TYPE = "io.meanstream.prediction";
@@ -66,7 +66,7 @@ public final class PredictionRecords {
         }
         try {
             return JSON.writeValueAsBytes(new Json(p.getImageId(), p.getModelName(), p.getModelVersion(), p.getClassIndex(), p.getClassName(),
-                    p.getConfidence(), p.getProbabilities(), p.getImageTime(), p.getScoredTime()));
+                    p.getConfidence(), p.getProbabilities(), p.getImageTime(), p.getScoredTime(), p.getImagePartition(), p.getImageOffset()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a prediction did not serialise to JSON", e);
         }
@@ -86,7 +86,8 @@ public final class PredictionRecords {
                 Json j = JSON.readValue(value, Json.class);
                 return Prediction.newBuilder().setImageId(j.imageId()).setModelName(j.modelName()).setModelVersion(j.modelVersion())
                         .setClassIndex(j.classIndex()).setClassName(j.className()).setConfidence(j.confidence())
-                        .setProbabilities(j.probabilities()).setImageTime(j.imageTime()).setScoredTime(j.scoredTime()).build();
+                        .setProbabilities(j.probabilities()).setImageTime(j.imageTime()).setScoredTime(j.scoredTime())
+                        .setImagePartition(j.imagePartition()).setImageOffset(j.imageOffset()).build();
             } catch (IOException | RuntimeException e) {
                 throw new RecordRejectedException("MALFORMED_JSON", "not a JSON prediction: " + e.getMessage());
             }

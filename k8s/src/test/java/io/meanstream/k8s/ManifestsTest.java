@@ -45,7 +45,7 @@ class ManifestsTest {
         Map<String, Integer> expected = Map.ofEntries(Map.entry("StatefulSet", 1), Map.entry("Deployment", 1),
                 Map.entry("PersistentVolumeClaim", 1), Map.entry("Service", 2), Map.entry("ServiceMonitor", 2),
                 Map.entry("HorizontalPodAutoscaler", 1), Map.entry("PodDisruptionBudget", 1), Map.entry("NetworkPolicy", 2),
-                Map.entry("ServiceAccount", 2), Map.entry("KafkaTopic", 7));
+                Map.entry("ServiceAccount", 2), Map.entry("KafkaTopic", 8));
         expected.forEach((kind, n) -> {
             if (m.ofKind(kind).size() != n) {
                 problems.add(m + ": " + m.ofKind(kind).size() + " " + kind + ", expected " + n);

@@ -3,6 +3,7 @@ package io.meanstream.serde;
 import io.meanstream.schema.DeadLetter;
 import io.meanstream.schema.Image;
 import io.meanstream.schema.Label;
+import io.meanstream.schema.LabelRequest;
 import io.meanstream.schema.LabeledImage;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Prediction;
@@ -36,6 +37,10 @@ public final class ContractSerdes {
 
     public static AvroSerde<Quality> quality() {
         return new AvroSerde<>(Quality.getClassSchema(), SchemaStores.defaultStore());
+    }
+
+    public static AvroSerde<LabelRequest> labelRequest() {
+        return new AvroSerde<>(LabelRequest.getClassSchema(), SchemaStores.defaultStore());
     }
 
     public static AvroSerde<DeadLetter> deadLetter() {

@@ -3,6 +3,7 @@ package io.meanstream.serde;
 import io.meanstream.schema.DeadLetter;
 import io.meanstream.schema.Image;
 import io.meanstream.schema.Label;
+import io.meanstream.schema.LabelRequest;
 import io.meanstream.schema.LabeledImage;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Prediction;
@@ -40,7 +41,8 @@ public final class SchemaStores {
     /** The current contracts; the order is the order of {@link #currentSchemas()}. */
     public static List<Schema> currentSchemas() {
         return List.of(Image.getClassSchema(), Label.getClassSchema(), Prediction.getClassSchema(),
-                ModelRelease.getClassSchema(), DeadLetter.getClassSchema(), LabeledImage.getClassSchema(), Quality.getClassSchema());
+                ModelRelease.getClassSchema(), DeadLetter.getClassSchema(), LabeledImage.getClassSchema(), Quality.getClassSchema(),
+                LabelRequest.getClassSchema());
     }
 
     /** The historical schemas shipped with this build (possibly none). */

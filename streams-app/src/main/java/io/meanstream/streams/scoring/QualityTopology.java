@@ -53,9 +53,31 @@ public final class QualityTopology {
     record Judged(Verdictable prediction, int trueClass, Instant labelTime) {
     }
 
-    public static void addTo(StreamsBuilder builder, Topics topics, List<String> classNames, Duration maxLabelDelay, Duration window,
-                             Metrics metrics) {
-        LabelRecords labelReader = new LabelRecords();
+    /** Labels judge predictions made at most {@code maxLabelDelay} apart; verdicts are counted per {@code window}. */
+    public record Options(Duration maxLabelDelay, Duration window) {
+    }
+
+    /**
+     * The predictions and labels topics, parsed (unreadable records dropped): read once and shared by the quality
+     * join and the label requests, since a topology reads a topic through one source.
+     */
+    public record Inputs(KStream<String, Prediction> predictions, KStream<String, Label> labels) {
+        public static Inputs of(StreamsBuilder builder, Topics topics, List<String> classNames) {
+            LabelRecords labelReader = new LabelRecords();
+            KStream<String, Prediction> predictions = builder
+                    .stream(topics.predictions().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("quality-predictions"))
+                    .flatMapValues(v -> readPrediction(v), Named.as("parse-prediction"));
+            KStream<String, Label> labels = builder
+                    .stream(topics.labels().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("quality-labels"))
+                    .processValues(() -> new ReadLabel(labelReader, classNames), Named.as("parse-quality-label"))
+                    .filter((k, v) -> v != null, Named.as("parsed-quality-labels"));
+            return new Inputs(predictions, labels);
+        }
+    }
+
+    public static void addTo(Inputs inputs, Topics topics, Options options, Metrics metrics) {
+        Duration maxLabelDelay = options.maxLabelDelay();
+        Duration window = options.window();
         AvroSerde<Label> labelSerde = ContractSerdes.label();
         AvroSerde<Quality> qualitySerde = ContractSerdes.quality();
         Metrics.Gauge accuracy = metrics.gauge("streams_prequential_accuracy",
@@ -65,13 +87,8 @@ public final class QualityTopology {
         Metrics.Counter labelFirst = metrics.counter("streams_prequential_label_first_total",
                 "Prediction-label pairs left out because the label was given before the prediction (it may have been trained on)");
 
-        KStream<String, Verdictable> predictions = builder
-                .stream(topics.predictions().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("quality-predictions"))
-                .flatMapValues(v -> readPrediction(v).stream().map(Verdictable::of).toList(), Named.as("parse-prediction"));
-        KStream<String, Label> labels = builder
-                .stream(topics.labels().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("quality-labels"))
-                .processValues(() -> new ReadLabel(labelReader, classNames), Named.as("parse-quality-label"))
-                .filter((k, v) -> v != null, Named.as("parsed-quality-labels"));
+        KStream<String, Verdictable> predictions = inputs.predictions().mapValues(Verdictable::of, Named.as("verdictable"));
+        KStream<String, Label> labels = inputs.labels();
 
         predictions
                 .join(labels, (p, l) -> new Judged(p, l.getClassIndex(), l.getTime()),

@@ -324,7 +324,8 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             Prediction prediction = Prediction.newBuilder().setImageId(image.getId()).setModelName(model.name())
                     .setModelVersion(model.version()).setClassIndex(best).setClassName(model.classNames().get(best))
                     .setConfidence(scores.probability(i, best)).setProbabilities(probabilities).setImageTime(image.getEventTime())
-                    .setScoredTime(scoredAt).build();
+                    .setScoredTime(scoredAt).setImagePartition(batch.get(i).image().codec().partition())
+                    .setImageOffset(batch.get(i).image().codec().offset()).build();
             ThreadBatch.Entry entry = batch.get(i);
             if (entry.addedNanos() != WAITED_FOR_MODEL) {
                 batchWaitSeconds.observe((scoredNanos - entry.addedNanos()) / 1e9);

@@ -6,6 +6,8 @@ import io.meanstream.data.FashionMnist;
 import io.meanstream.records.PredictionRecords;
 import io.meanstream.serde.ContractSerdes;
 import io.meanstream.streams.model.ModelHolder;
+import io.meanstream.streams.requests.LabelRequestOptions;
+import io.meanstream.streams.requests.LabelRequestTopology;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import java.time.Duration;
@@ -28,8 +30,26 @@ public final class ScoringTopology {
     /** Scoring plus the prequential quality of the predictions ({@link QualityTopology}). */
     public static Topology buildTopology(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics, List<String> classNames,
                                          Duration maxLabelDelay, Duration qualityWindow) {
+        return build(topics, options, models, metrics, classNames, new QualityTopology.Options(maxLabelDelay, qualityWindow), null);
+    }
+
+    /**
+     * Scoring, plus the prequential quality ({@code quality}, null: left out) and label requests ({@code requests},
+     * null: none; {@link LabelRequestTopology}), which share one parsed reading of the predictions and labels topics.
+     */
+    public static Topology build(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics, List<String> classNames,
+                                 QualityTopology.Options quality, LabelRequestOptions requests) {
+        if (quality == null && requests == null) {
+            return buildScoringOnly(topics, options, models, metrics);
+        }
         StreamsBuilder builder = new StreamsBuilder();
-        QualityTopology.addTo(builder, topics, classNames, maxLabelDelay, qualityWindow, metrics);
+        QualityTopology.Inputs inputs = QualityTopology.Inputs.of(builder, topics, classNames);
+        if (quality != null) {
+            QualityTopology.addTo(inputs, topics, quality, metrics);
+        }
+        if (requests != null) {
+            LabelRequestTopology.addTo(builder, inputs, topics, requests, classNames);
+        }
         return addScoring(builder.build(), topics, options, models, metrics);
     }
 
