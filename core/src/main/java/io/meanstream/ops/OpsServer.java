@@ -32,12 +32,12 @@ public final class OpsServer implements AutoCloseable {
 
     private final HttpServer server;
 
-    public OpsServer(String host, int port, Metrics metrics, Supplier<Readiness> readiness) {
+    public OpsServer(String host, int port, ServiceMetrics metrics, Supplier<Readiness> readiness) {
         this(host, port, metrics, readiness, () -> Readiness.ready("alive"));
     }
 
     /** With a liveness check for {@code /health} (same record: ready = alive). */
-    public OpsServer(String host, int port, Metrics metrics, Supplier<Readiness> readiness, Supplier<Readiness> liveness) {
+    public OpsServer(String host, int port, ServiceMetrics metrics, Supplier<Readiness> readiness, Supplier<Readiness> liveness) {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
@@ -56,7 +56,7 @@ public final class OpsServer implements AutoCloseable {
             Readiness r = readiness.get();
             respond(exchange, r.ready() ? 200 : 503, "text/plain", (r.ready() ? "ready: " : "not ready: ") + r.reason() + "\n");
         });
-        handle("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
+        handle("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
     }
 
     /** Adds a handler for a path (before or after {@link #start()}). */

@@ -19,7 +19,7 @@ class LayoutTest {
 
     private static List<Path> kustomizeDirs() throws IOException {
         List<Path> dirs = new ArrayList<>();
-        for (String root : List.of("base", "overlays", "components")) {
+        for (String root : List.of("base", "overlays", "components", "grafana")) {
             try (Stream<Path> s = Files.walk(Kustomize.k8sDir().resolve(root))) {
                 s.filter(p -> p.getFileName().toString().equals("kustomization.yaml")).map(Path::getParent).forEach(dirs::add);
             }
@@ -43,9 +43,12 @@ class LayoutTest {
         for (Path dir : kustomizeDirs()) {
             JsonNode k = Kustomize.YAML.readTree(dir.resolve("kustomization.yaml").toFile());
             Set<String> used = new HashSet<>();
+            Set<String> configMapFiles = new HashSet<>();
             k.path("resources").forEach(r -> used.add(r.asText()));
             k.path("patches").forEach(p -> used.add(p.path("path").asText()));
             k.path("configMapGenerator").forEach(g -> g.path("envs").forEach(e -> used.add(e.asText())));
+            k.path("configMapGenerator").forEach(g -> g.path("files").forEach(f -> configMapFiles.add(f.asText())));
+            used.addAll(configMapFiles);
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
                     String file = f.getFileName().toString();
@@ -61,6 +64,9 @@ class LayoutTest {
                             problems.add(where + ": a ConfigMap's variables, so <name>-configmap.env");
                         }
                         continue;
+                    }
+                    if (configMapFiles.contains(file)) {
+                        continue; // a ConfigMap's content (the Grafana dashboard), not a resource
                     }
                     List<com.fasterxml.jackson.databind.node.ObjectNode> docs = Kustomize.parse(Files.readString(f));
                     if (docs.size() != 1) {

@@ -7,7 +7,7 @@ import io.meanstream.data.LabeledImages;
 import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicBootstrapper;
 import io.meanstream.kafka.Topics;
-import io.meanstream.ops.Metrics;
+import io.meanstream.ops.Meters;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.service.StopSignals;
 import io.meanstream.streams.service.StreamsApp;
@@ -174,10 +174,10 @@ public final class Demo {
 
     private static DemoStatus status(long elapsed, long planned, Feeder feeder, long labelsPlanned, TrainerService trainer, StreamsApp app,
                                      DemoObserver observer, BaselineTrainer baseline) {
-        Metrics m = trainer.metrics();
+        Meters m = trainer.metrics();
         return new DemoStatus(elapsed, planned, feeder.imagesSent(), feeder.labelsSent(), labelsPlanned, trainer.steps(),
-                m.value("trainer_class_loss"), m.value("trainer_consistency_loss"), m.value("trainer_consistency_weight"),
-                (long) m.value("trainer_labeled_pool_size"), (long) m.value("trainer_holdout_size"),
+                m.value("trainer.class.loss"), m.value("trainer.consistency.loss"), m.value("trainer.consistency.weight"),
+                (long) m.value("trainer.labeled.pool.size"), (long) m.value("trainer.holdout.size"),
                 app.modelVersion(), observer.snapshot(), baseline == null ? null
                 : observer.releasedModels().stream().filter(r -> r.getName().equals(baseline.modelName())).toList());
     }

@@ -1,7 +1,8 @@
 package io.meanstream.streams.scoring;
 
 import io.meanstream.kafka.Topics;
-import io.meanstream.ops.Metrics;
+import io.meanstream.ops.Meters;
+import io.meanstream.ops.SettableGauge;
 import io.meanstream.schema.Label;
 import io.meanstream.schema.Prediction;
 import io.meanstream.schema.Quality;
@@ -11,6 +12,7 @@ import io.meanstream.records.PredictionRecords;
 import io.meanstream.records.RecordRejectedException;
 import io.meanstream.serde.ContractSerdes;
 import io.meanstream.serde.MalformedRecordException;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,16 +77,16 @@ public final class QualityTopology {
         }
     }
 
-    public static void addTo(Inputs inputs, Topics topics, Options options, Metrics metrics) {
+    public static void addTo(Inputs inputs, Topics topics, Options options, Meters meters) {
         Duration maxLabelDelay = options.maxLabelDelay();
         Duration window = options.window();
         AvroSerde<Label> labelSerde = ContractSerdes.label();
         AvroSerde<Quality> qualitySerde = ContractSerdes.quality();
-        Metrics.Gauge accuracy = metrics.gauge("streams_prequential_accuracy",
+        SettableGauge accuracy = meters.gauge("streams.prequential.accuracy",
                 "Accuracy of the newest model version on its latest window of labeled predictions");
-        Metrics.Gauge accuracyVersion = metrics.gauge("streams_prequential_accuracy_version", "Model version the prequential accuracy is about");
-        Metrics.Counter judged = metrics.counter("streams_prequential_judged_total", "Predictions judged by a later label");
-        Metrics.Counter labelFirst = metrics.counter("streams_prequential_label_first_total",
+        SettableGauge accuracyVersion = meters.gauge("streams.prequential.accuracy.version", "Model version the prequential accuracy is about");
+        Counter judged = meters.counter("streams.prequential.judged", "Predictions judged by a later label");
+        Counter labelFirst = meters.counter("streams.prequential.label.first",
                 "Prediction-label pairs left out because the label was given before the prediction (it may have been trained on)");
 
         KStream<String, Verdictable> predictions = inputs.predictions().mapValues(Verdictable::of, Named.as("verdictable"));
@@ -98,7 +100,7 @@ public final class QualityTopology {
                 .filter((k, j) -> {
                     boolean after = !j.labelTime().isBefore(j.prediction().scoredTime());
                     if (!after) {
-                        labelFirst.inc();
+                        labelFirst.increment();
                     }
                     return after;
                 }, Named.as("test-then-train"))
@@ -116,7 +118,7 @@ public final class QualityTopology {
                     return KeyValue.pair(String.format(Locale.ROOT, "%s@%d", w.key(), w.window().start()), out);
                 }, Named.as("window-key"))
                 .peek((k, q) -> {
-                    judged.inc();
+                    judged.increment();
                     if (q.getModelVersion() >= (long) accuracyVersion.value()) {
                         accuracyVersion.set(q.getModelVersion());
                         accuracy.set(q.getAccuracy());

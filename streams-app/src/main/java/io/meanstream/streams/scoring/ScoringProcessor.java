@@ -7,7 +7,6 @@ import io.meanstream.kafka.DeadLetters;
 import io.meanstream.onnx.ModelProvenance;
 import io.meanstream.onnx.OnnxModelException;
 import io.meanstream.onnx.OnnxScorer;
-import io.meanstream.ops.Metrics;
 import io.meanstream.records.ImageRecords;
 import io.meanstream.records.RecordRejectedException;
 import io.meanstream.schema.DeadLetter;
@@ -22,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -64,14 +64,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     /** Outcomes of this task's images scored in the thread's batch (possibly by another task), to forward here. */
     private final List<Runnable> outbox = new ArrayList<>();
     private boolean closed;
-    private final Metrics.Histogram scoringSeconds;
-    private final Metrics.Histogram batchSizes;
-    private final Metrics.Histogram endToEndSeconds;
-    private final Metrics.Histogram queueSeconds;
-    private final Metrics.Histogram batchWaitSeconds;
-    private final Metrics.Histogram forwardWaitSeconds;
-    private final Metrics.Counter scored;
-    private final Metrics.Counter deadLetters;
+    private final ScoringMeters meters;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
     /** The context as Kafka Streams' internal type, to forward from the commit hook; null where it is not one. */
@@ -80,25 +73,11 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     private ImagePipeline pipeline;
     private long pipelineVersion = -1;
 
-    ScoringProcessor(ScoringOptions options, ModelHolder models, Metrics metrics) {
+    ScoringProcessor(ScoringOptions options, ModelHolder models, ScoringMeters meters) {
         this.options = options;
         this.models = models;
         this.limits = options.limits();
-        this.scoringSeconds = metrics.histogram("streams_scoring_seconds", "ONNX Runtime time per micro-batch",
-                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1);
-        this.batchSizes = metrics.histogram("streams_batch_size", "Images per micro-batch", 1, 2, 4, 8, 16, 32, 64, 128, 256);
-        this.endToEndSeconds = metrics.histogram("streams_end_to_end_seconds", "Image event time to prediction",
-                0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
-        // Where an image's latency goes inside the app, stage by stage (docs/benchmarks.md reads them per load).
-        double[] stage = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
-        this.queueSeconds = metrics.histogram("streams_queue_seconds",
-                "Image record timestamp (producer or broker append time) to its processing: fetch and consumer queue", stage);
-        this.batchWaitSeconds = metrics.histogram("streams_batch_wait_seconds",
-                "Image processed to scored: the micro-batch wait and the ONNX Runtime call", stage);
-        this.forwardWaitSeconds = metrics.histogram("streams_forward_wait_seconds",
-                "Image scored to its prediction handed to the producer (the task's next process, punctuation or commit)", stage);
-        this.scored = metrics.counter("streams_images_scored_total", "Images scored");
-        this.deadLetters = metrics.counter("streams_dead_letters_total", "Records the streams-app sent to the dead-letter topic");
+        this.meters = meters;
     }
 
     /** An image to score: as received (and stored, while it waits for a model), and parsed. */
@@ -165,7 +144,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             deadLetter("deserialize", e.errorType(), e.getMessage(), meta.topic(), meta.partition(), meta.offset(), record.key(), value);
             return;
         }
-        queueSeconds.observe(Math.max(0, context.currentSystemTimeMs() - record.timestamp()) / 1e3);
+        meters.queue.record(Math.max(0, context.currentSystemTimeMs() - record.timestamp()), TimeUnit.MILLISECONDS);
         PendingCodec p = new PendingCodec(meta.topic(), meta.partition(), meta.offset(), record.timestamp(), record.key(), record.headers(), value);
         if (internal != null && waiting.isEmpty() && models.version() >= 0) {
             // the common case: in memory until scored, at the latest at the next commit
@@ -310,8 +289,8 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             }
             return;
         }
-        scoringSeconds.observe((System.nanoTime() - start) / 1e9);
-        batchSizes.observe(batch.size());
+        meters.scoring.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        meters.batchSize.record(batch.size());
         Instant scoredAt = Instant.now();
         long scoredNanos = System.nanoTime();
         for (int i = 0; i < batch.size(); i++) {
@@ -328,17 +307,17 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
                     .setImageOffset(batch.get(i).image().codec().offset()).build();
             ThreadBatch.Entry entry = batch.get(i);
             if (entry.addedNanos() != WAITED_FOR_MODEL) {
-                batchWaitSeconds.observe((scoredNanos - entry.addedNanos()) / 1e9);
+                meters.batchWait.record(scoredNanos - entry.addedNanos(), TimeUnit.NANOSECONDS);
             }
             PendingCodec source = entry.image().codec();
             ScoringProcessor owner = entry.owner();
             owner.outbox.add(() -> {
-                forwardWaitSeconds.observe((System.nanoTime() - scoredNanos) / 1e9);
+                meters.forwardWait.record(System.nanoTime() - scoredNanos, TimeUnit.NANOSECONDS);
                 owner.forwardPrediction(source, prediction);
             });
-            endToEndSeconds.observe(Math.max(0, Duration.between(image.getEventTime(), scoredAt).toNanos() / 1e9));
+            meters.endToEnd.record(Math.max(0, Duration.between(image.getEventTime(), scoredAt).toNanos()), TimeUnit.NANOSECONDS);
         }
-        scored.add(batch.size());
+        meters.scored.increment(batch.size());
     }
 
     private void forwardPrediction(PendingCodec source, Prediction prediction) {
@@ -368,7 +347,7 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         DeadLetter d = DeadLetters.of(SERVICE, stage, type, message, topic, partition, offset, keyBytes, value);
         forward(new Record<>(keyBytes, d, context.currentSystemTimeMs()), DEAD_LETTERS, topic, partition, offset);
-        deadLetters.inc();
+        meters.deadLetters.increment();
     }
 
 }

@@ -1,7 +1,7 @@
 package io.meanstream.streams.scoring;
 
 import io.meanstream.kafka.Topics;
-import io.meanstream.ops.Metrics;
+import io.meanstream.ops.Meters;
 import io.meanstream.data.FashionMnist;
 import io.meanstream.records.PredictionRecords;
 import io.meanstream.serde.ContractSerdes;
@@ -23,45 +23,46 @@ public final class ScoringTopology {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public static Topology buildTopology(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics) {
-        return buildTopology(topics, options, models, metrics, FashionMnist.CLASS_NAMES, Duration.ofHours(24), Duration.ofMinutes(1));
+    public static Topology buildTopology(Topics topics, ScoringOptions options, ModelHolder models, Meters meters) {
+        return buildTopology(topics, options, models, meters, FashionMnist.CLASS_NAMES, Duration.ofHours(24), Duration.ofMinutes(1));
     }
 
     /** Scoring plus the prequential quality of the predictions ({@link QualityTopology}). */
-    public static Topology buildTopology(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics, List<String> classNames,
+    public static Topology buildTopology(Topics topics, ScoringOptions options, ModelHolder models, Meters meters, List<String> classNames,
                                          Duration maxLabelDelay, Duration qualityWindow) {
-        return build(topics, options, models, metrics, classNames, new QualityTopology.Options(maxLabelDelay, qualityWindow), null);
+        return build(topics, options, models, meters, classNames, new QualityTopology.Options(maxLabelDelay, qualityWindow), null);
     }
 
     /**
      * Scoring, plus the prequential quality ({@code quality}, null: left out) and label requests ({@code requests},
      * null: none; {@link LabelRequestTopology}), which share one parsed reading of the predictions and labels topics.
      */
-    public static Topology build(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics, List<String> classNames,
+    public static Topology build(Topics topics, ScoringOptions options, ModelHolder models, Meters meters, List<String> classNames,
                                  QualityTopology.Options quality, LabelRequestOptions requests) {
         if (quality == null && requests == null) {
-            return buildScoringOnly(topics, options, models, metrics);
+            return buildScoringOnly(topics, options, models, meters);
         }
         StreamsBuilder builder = new StreamsBuilder();
         QualityTopology.Inputs inputs = QualityTopology.Inputs.of(builder, topics, classNames);
         if (quality != null) {
-            QualityTopology.addTo(inputs, topics, quality, metrics);
+            QualityTopology.addTo(inputs, topics, quality, meters);
         }
         if (requests != null) {
             LabelRequestTopology.addTo(builder, inputs, topics, requests, classNames);
         }
-        return addScoring(builder.build(), topics, options, models, metrics);
+        return addScoring(builder.build(), topics, options, models, meters);
     }
 
     /** Scoring alone, without the live quality (for deployments without labels, and to measure its cost). */
-    public static Topology buildScoringOnly(Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics) {
-        return addScoring(new Topology(), topics, options, models, metrics);
+    public static Topology buildScoringOnly(Topics topics, ScoringOptions options, ModelHolder models, Meters meters) {
+        return addScoring(new Topology(), topics, options, models, meters);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Topology addScoring(Topology topology, Topics topics, ScoringOptions options, ModelHolder models, Metrics metrics) {
+    private static Topology addScoring(Topology topology, Topics topics, ScoringOptions options, ModelHolder models, Meters meters) {
         topology.addSource("images", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.images().name());
-        topology.addProcessor("score", () -> new ScoringProcessor(options, models, metrics), "images");
+        ScoringMeters scoringMeters = new ScoringMeters(meters);
+        topology.addProcessor("score", () -> new ScoringProcessor(options, models, scoringMeters), "images");
         // Only images waiting for the first model are written here; scored ones never touch it (see CommitHook).
         topology.addStateStore(CommitHook.builder(ScoringProcessor.COMMIT_HOOK), "score");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScoringProcessor.STORE),

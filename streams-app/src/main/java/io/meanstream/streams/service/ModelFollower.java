@@ -4,13 +4,15 @@ import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicHistory;
 import io.meanstream.kafka.Topics;
 import io.meanstream.onnx.OnnxScorer;
-import io.meanstream.ops.Metrics;
+import io.meanstream.ops.ServiceMetrics;
 import io.meanstream.ops.Worker;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.streams.model.ModelHolder;
 import io.meanstream.streams.model.ModelLoader;
 import io.meanstream.streams.model.ModelRefusedException;
 import io.meanstream.streams.model.ModelSelection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,20 +43,22 @@ final class ModelFollower implements Worker.Session, AutoCloseable {
     private final ModelSelection selection;
     private final ModelLoader loader;
     private final ModelHolder holder;
-    private final Metrics.Counter swaps;
-    private final Metrics.Counter refused;
+    private final ServiceMetrics metrics;
+    private final Counter swaps;
+    private final Counter refused;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean stopping;
 
-    ModelFollower(KafkaClientConfig kafka, Topics topics, ModelSelection selection, ModelLoader loader, ModelHolder holder, Metrics metrics) {
+    ModelFollower(KafkaClientConfig kafka, Topics topics, ModelSelection selection, ModelLoader loader, ModelHolder holder, ServiceMetrics metrics) {
         this.kafka = kafka;
+        this.metrics = metrics;
         this.topics = topics;
         this.selection = selection;
         this.loader = loader;
         this.holder = holder;
-        this.swaps = metrics.counter("streams_model_swaps_total", "Models swapped in");
-        this.refused = metrics.counter("streams_models_refused_total", "Releases refused (verification or loading failed)");
-        metrics.gauge("streams_model_version", "Version of the model being served (-1: none yet)").sample(holder::version);
+        this.swaps = metrics.meters().counter("streams.model.swaps", "Models swapped in");
+        this.refused = metrics.meters().counter("streams.models.refused", "Releases refused (verification or loading failed)");
+        metrics.meters().gauge("streams.model.version", "Version of the model being served (-1: none yet)", holder::version);
     }
 
     boolean stopping() {
@@ -62,9 +66,10 @@ final class ModelFollower implements Worker.Session, AutoCloseable {
     }
 
     @Override
-    public void run(Worker worker) {
+    public void run(Worker worker) throws Exception {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer(null, "meanstream-streams-models"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+                new StringDeserializer(), new ByteArrayDeserializer());
+             AutoCloseable consumerMetrics = metrics.bindWhileOpen(new KafkaClientMetrics(c))) {
             consumer = c;
             if (stopping) {
                 return; // closed before this consumer existed to be woken up
@@ -111,7 +116,7 @@ final class ModelFollower implements Worker.Session, AutoCloseable {
         try {
             return topics.models().valueSerde().deserializer().deserialize(r.topic(), r.value());
         } catch (RuntimeException e) {
-            refused.inc();
+            refused.increment();
             log.warn("unreadable model release at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
             return null;
         }
@@ -121,11 +126,11 @@ final class ModelFollower implements Worker.Session, AutoCloseable {
         try {
             OnnxScorer scorer = loader.load(release);
             holder.swap(scorer);
-            swaps.inc();
+            swaps.increment();
             log.info("now serving {} v{} (trainer step {})", release.getName(), release.getVersion(), release.getTrainerStep());
             return true;
         } catch (ModelRefusedException e) {
-            refused.inc();
+            refused.increment();
             log.warn("refused model release: {}", e.getMessage());
             return false;
         }

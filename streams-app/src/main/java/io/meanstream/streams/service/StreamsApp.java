@@ -5,17 +5,19 @@ import io.meanstream.image.ImageLimits;
 import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicBootstrapper;
 import io.meanstream.kafka.Topics;
-import io.meanstream.ops.Metrics;
+import io.meanstream.ops.Meters;
 import io.meanstream.ops.OpsServer;
 import io.meanstream.ops.StreamsLiveness;
 import io.meanstream.ops.Worker;
 import io.meanstream.ops.WorkerHealth;
+import io.meanstream.ops.ServiceMetrics;
 import io.meanstream.streams.model.ExecutionProvider;
 import io.meanstream.streams.model.ModelHolder;
 import io.meanstream.streams.model.ModelLoader;
 import io.meanstream.streams.model.ModelSelection;
 import io.meanstream.streams.scoring.ScoringOptions;
 import io.meanstream.streams.scoring.ScoringTopology;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -34,7 +36,7 @@ public final class StreamsApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
 
-    private final Metrics metrics = new Metrics();
+    private final ServiceMetrics metrics = new ServiceMetrics();
     private final ModelHolder holder = new ModelHolder();
     private final KafkaStreams streams;
     private final ModelFollower follower;
@@ -49,18 +51,19 @@ public final class StreamsApp implements AutoCloseable {
         }
         ExecutionProvider provider = ExecutionProvider.resolve(s.get(StreamsAppSettings.PROVIDER), () -> {
             log.warn("CUDA is not available; scoring on the CPU");
-            metrics.gauge("streams_cuda_fallback", "1 when auto fell back from CUDA to the CPU").set(1);
+            metrics.meters().gauge("streams.cuda.fallback", "1 when auto fell back from CUDA to the CPU").set(1);
         });
         ScoringOptions options = new ScoringOptions(s.get(StreamsAppSettings.BATCH_SIZE), s.get(StreamsAppSettings.BATCH_WAIT),
                 s.get(StreamsAppSettings.MAX_PENDING), ImageLimits.defaults(),
                 s.get(StreamsAppSettings.PREDICTION_FORMAT));
         this.streams = new KafkaStreams(s.get(StreamsAppSettings.QUALITY)
-                ? ScoringTopology.buildTopology(topics, options, holder, metrics, s.get(StreamsAppSettings.CLASS_NAMES),
+                ? ScoringTopology.buildTopology(topics, options, holder, metrics.meters(), s.get(StreamsAppSettings.CLASS_NAMES),
                         s.get(StreamsAppSettings.QUALITY_MAX_LABEL_DELAY),
                         s.get(StreamsAppSettings.QUALITY_WINDOW))
-                : ScoringTopology.buildScoringOnly(topics, options, holder, metrics), properties(s, kafka));
+                : ScoringTopology.buildScoringOnly(topics, options, holder, metrics.meters()), properties(s, kafka));
         this.health = new WorkerHealth(s.get(StreamsAppSettings.STALL_TIMEOUT));
         this.streamsLiveness = StreamsLiveness.watch("kafka-streams", streams, health);
+        metrics.bind(new KafkaStreamsMetrics(streams));
         long pinned = s.get(StreamsAppSettings.MODEL_VERSION);
         ModelSelection selection = new ModelSelection(s.get(StreamsAppSettings.MODEL_NAME), pinned < 0 ? ModelSelection.FOLLOW_NEWEST : pinned);
         this.follower = new ModelFollower(kafka, topics, selection,
@@ -144,8 +147,8 @@ public final class StreamsApp implements AutoCloseable {
         return streamsLiveness.state();
     }
 
-    public Metrics metrics() {
-        return metrics;
+    public Meters metrics() {
+        return metrics.meters();
     }
 
     @Override
@@ -155,5 +158,6 @@ public final class StreamsApp implements AutoCloseable {
         followerThread.join(10_000);
         holder.close();
         ops.close();
+        metrics.close();
     }
 }

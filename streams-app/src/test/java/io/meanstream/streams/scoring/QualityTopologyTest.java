@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.meanstream.data.FashionMnist;
 import io.meanstream.image.ImageLimits;
 import io.meanstream.kafka.Topics;
-import io.meanstream.ops.Metrics;
+import io.meanstream.ops.ServiceMetrics;
 import io.meanstream.schema.Label;
 import io.meanstream.schema.Prediction;
 import io.meanstream.schema.Quality;
@@ -37,8 +37,7 @@ class QualityTopologyTest {
     @Test
     void countsCorrectPredictionsPerVersionAndWindowWithTheConfusionMatrix() {
         Topics topics = Topics.defaults();
-        Metrics metrics = new Metrics();
-        try (ModelHolder holder = new ModelHolder(); TopologyTestDriver driver = driver(topics, holder, metrics)) {
+        try (ServiceMetrics metrics = new ServiceMetrics(); ModelHolder holder = new ModelHolder(); TopologyTestDriver driver = driver(topics, holder, metrics)) {
             TestInputTopic<String, byte[]> predictions = driver.createInputTopic(topics.predictions().name(), new StringSerializer(), new ByteArraySerializer());
             TestInputTopic<String, byte[]> labels = driver.createInputTopic(topics.labels().name(), new StringSerializer(), new ByteArraySerializer());
             TestOutputTopic<String, byte[]> quality = driver.createOutputTopic(topics.quality().name(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -71,16 +70,15 @@ class QualityTopologyTest {
             Quality v2 = latest.values().stream().filter(q -> q.getModelVersion() == 2).reduce((x, y) -> y).orElseThrow();
             assertEquals(1, v2.getCount());
             assertEquals(1.0, v2.getAccuracy());
-            assertTrue(metrics.render().contains("meanstream_streams_prequential_accuracy 1\n"), metrics.render());
-            assertTrue(metrics.render().contains("meanstream_streams_prequential_accuracy_version 2\n"), metrics.render());
+            assertTrue(metrics.scrape().contains("meanstream_streams_prequential_accuracy 1.0\n"), metrics.scrape());
+            assertTrue(metrics.scrape().contains("meanstream_streams_prequential_accuracy_version 2.0\n"), metrics.scrape());
         }
     }
 
     @Test
     void aLabelGivenBeforeThePredictionDoesNotJudgeIt() {
         Topics topics = Topics.defaults();
-        Metrics metrics = new Metrics();
-        try (ModelHolder holder = new ModelHolder(); TopologyTestDriver driver = driver(topics, holder, metrics)) {
+        try (ServiceMetrics metrics = new ServiceMetrics(); ModelHolder holder = new ModelHolder(); TopologyTestDriver driver = driver(topics, holder, metrics)) {
             TestInputTopic<String, byte[]> predictions = driver.createInputTopic(topics.predictions().name(), new StringSerializer(), new ByteArraySerializer());
             TestInputTopic<String, byte[]> labels = driver.createInputTopic(topics.labels().name(), new StringSerializer(), new ByteArraySerializer());
             TestOutputTopic<String, byte[]> quality = driver.createOutputTopic(topics.quality().name(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -95,17 +93,17 @@ class QualityTopologyTest {
             assertEquals(1, out.size(), out.toString());
             assertEquals(1, out.get(0).getCount());
             assertEquals(0, out.get(0).getCorrect(), "only 'same' was judged (and it was wrong)");
-            assertTrue(metrics.render().contains("meanstream_streams_prequential_label_first_total 1\n"), metrics.render());
+            assertTrue(metrics.scrape().contains("meanstream_streams_prequential_label_first_total 1.0\n"), metrics.scrape());
         }
     }
 
     /** The scoring topology (with quality) under test: windows of 10 minutes, labels judged within an hour. */
-    static TopologyTestDriver driver(Topics topics, ModelHolder holder, Metrics metrics) {
+    static TopologyTestDriver driver(Topics topics, ModelHolder holder, ServiceMetrics metrics) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "quality-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         return new TopologyTestDriver(ScoringTopology.buildTopology(topics, new ScoringOptions(4, Duration.ofMillis(100), 10,
-                ImageLimits.defaults()), holder, metrics, FashionMnist.CLASS_NAMES, Duration.ofHours(1), Duration.ofMinutes(10)), props);
+                ImageLimits.defaults()), holder, metrics.meters(), FashionMnist.CLASS_NAMES, Duration.ofHours(1), Duration.ofMinutes(10)), props);
     }
 
     static byte[] prediction(String id, long version, int cls) {

@@ -14,7 +14,7 @@ import io.meanstream.image.TensorSpec;
 import io.meanstream.kafka.Topics;
 import io.meanstream.onnx.ModelProvenance;
 import io.meanstream.onnx.OnnxScorer;
-import io.meanstream.ops.Metrics;
+import io.meanstream.ops.ServiceMetrics;
 import io.meanstream.records.PredictionFormat;
 import io.meanstream.records.PredictionRecords;
 import io.meanstream.schema.DeadLetter;
@@ -58,7 +58,7 @@ class ScoringTopologyTest {
 
     Topics topics = Topics.defaults();
     ModelHolder holder;
-    Metrics metrics;
+    ServiceMetrics metrics;
     TopologyTestDriver driver;
     TestInputTopic<String, byte[]> images;
     TestOutputTopic<String, byte[]> predictions;
@@ -86,8 +86,8 @@ class ScoringTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         ScoringOptions options = new ScoringOptions(4, Duration.ofMillis(100), 20, ImageLimits.defaults(), format);
-        metrics = new Metrics();
-        driver = new TopologyTestDriver(ScoringTopology.buildTopology(topics, options, holder, metrics), props);
+        metrics = new ServiceMetrics();
+        driver = new TopologyTestDriver(ScoringTopology.buildTopology(topics, options, holder, metrics.meters()), props);
         images = driver.createInputTopic(topics.images().name(), new StringSerializer(), new ByteArraySerializer());
         predictions = driver.createOutputTopic(topics.predictions().name(), new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -97,6 +97,7 @@ class ScoringTopologyTest {
     void stop() {
         driver.close();
         holder.close();
+        metrics.close();
     }
 
     void loadModel() throws Exception {
@@ -173,7 +174,7 @@ class ScoringTopologyTest {
             send(i);
         }
         assertEquals(4, drainPredictions().size());
-        String text = metrics.render();
+        String text = metrics.scrape();
         assertTrue(text.contains("meanstream_streams_queue_seconds_count 4\n"), text);
         assertTrue(text.contains("meanstream_streams_batch_wait_seconds_count 3\n"), text);
         assertTrue(text.contains("meanstream_streams_forward_wait_seconds_count 4\n"), text);

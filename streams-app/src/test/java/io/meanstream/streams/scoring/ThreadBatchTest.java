@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meanstream.image.ImageLimits;
-import io.meanstream.ops.Metrics;
+import io.meanstream.ops.Meters;
 import io.meanstream.streams.model.ModelHolder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class ThreadBatchTest {
 
     static ScoringProcessor task() {
-        return new ScoringProcessor(new ScoringOptions(4, Duration.ofMillis(20), 10, ImageLimits.defaults()), new ModelHolder(), new Metrics());
+        return new ScoringProcessor(new ScoringOptions(4, Duration.ofMillis(20), 10, ImageLimits.defaults()), new ModelHolder(),
+                new ScoringMeters(new Meters(new SimpleMeterRegistry())));
     }
 
     static ScoringProcessor.Pending image(int offset) {

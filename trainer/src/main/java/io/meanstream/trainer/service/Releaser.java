@@ -9,7 +9,8 @@ import io.meanstream.kafka.Topics;
 import io.meanstream.onnx.ModelProvenance;
 import io.meanstream.onnx.OnnxModelException;
 import io.meanstream.onnx.OnnxScorer;
-import io.meanstream.ops.Metrics;
+import io.meanstream.ops.Meters;
+import io.meanstream.ops.SettableGauge;
 import io.meanstream.schema.Image;
 import io.meanstream.schema.ModelRelease;
 import io.meanstream.schema.Normalisation;
@@ -20,6 +21,7 @@ import io.meanstream.trainer.export.OnnxExporter;
 import io.meanstream.trainer.gate.PairedComparison;
 import io.meanstream.trainer.gate.ReleaseGate;
 import io.meanstream.trainer.stream.LabeledPool;
+import io.micrometer.core.instrument.Counter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -77,43 +79,43 @@ final class Releaser {
     private final TrainerConfig config;
     private final Topics topics;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final Metrics.Counter releases;
-    private final Metrics.Counter failures;
-    private final Map<ReleaseGate.Decision, Metrics.Counter> decisions = new EnumMap<>(ReleaseGate.Decision.class);
-    private final Metrics.Gauge versionGauge;
-    private final Metrics.Gauge accuracyGauge;
-    private final Metrics.Gauge bestVersionGauge;
-    private final Metrics.Gauge evidenceGauge;
-    private final Metrics.Gauge heldBackGauge;
-    private final Metrics.Gauge diffGauge;
-    private final Metrics.Gauge diffLowGauge;
-    private final Metrics.Gauge diffHighGauge;
-    private final Metrics.Gauge pValueGauge;
+    private final Counter releases;
+    private final Counter failures;
+    private final Map<ReleaseGate.Decision, Counter> decisions = new EnumMap<>(ReleaseGate.Decision.class);
+    private final SettableGauge versionGauge;
+    private final SettableGauge accuracyGauge;
+    private final SettableGauge bestVersionGauge;
+    private final SettableGauge evidenceGauge;
+    private final SettableGauge heldBackGauge;
+    private final SettableGauge diffGauge;
+    private final SettableGauge diffLowGauge;
+    private final SettableGauge diffHighGauge;
+    private final SettableGauge pValueGauge;
     private long releasedVersion;
     private long bestVersion;
     private byte[] bestOnnx;
 
-    Releaser(TrainerConfig config, Topics topics, KafkaProducer<byte[], byte[]> producer, Metrics metrics) {
+    Releaser(TrainerConfig config, Topics topics, KafkaProducer<byte[], byte[]> producer, Meters meters) {
         this.config = config;
         this.topics = topics;
         this.producer = producer;
-        this.releases = metrics.counter("trainer_releases_total", "Models released");
-        this.failures = metrics.counter("trainer_release_failures_total", "Releases refused by a gate or failed");
-        decisions.put(ReleaseGate.Decision.RELEASE, metrics.counter("trainer_release_gate_released_total",
+        this.releases = meters.counter("trainer.releases", "Models released");
+        this.failures = meters.counter("trainer.release.failures", "Releases refused by a gate or failed");
+        decisions.put(ReleaseGate.Decision.RELEASE, meters.counter("trainer.release.gate.released",
                 "Candidates the release gate passed: not shown worse than the best released model"));
-        decisions.put(ReleaseGate.Decision.REFUSE, metrics.counter("trainer_release_gate_refused_total",
+        decisions.put(ReleaseGate.Decision.REFUSE, meters.counter("trainer.release.gate.refused",
                 "Candidates the release gate refused: worse than the best released model with the stated confidence"));
-        decisions.put(ReleaseGate.Decision.INSUFFICIENT, metrics.counter("trainer_release_gate_insufficient_total",
+        decisions.put(ReleaseGate.Decision.INSUFFICIENT, meters.counter("trainer.release.gate.insufficient",
                 "Candidates passed for insufficient evidence (or no released model to compare with)"));
-        this.versionGauge = metrics.gauge("trainer_released_version", "Version of the newest released model");
-        this.accuracyGauge = metrics.gauge("trainer_holdout_accuracy", "Holdout accuracy of the newest released model");
-        this.bestVersionGauge = metrics.gauge("trainer_release_gate_best_version", "Version of the best released model, which candidates face");
-        this.evidenceGauge = metrics.gauge("trainer_release_gate_evidence", "Images of the last gate comparison (holdout + held-back labels)");
-        this.heldBackGauge = metrics.gauge("trainer_release_gate_held_back", "Held-back new labels among them");
-        this.diffGauge = metrics.gauge("trainer_release_gate_diff", "Candidate minus best accuracy on the evidence, last comparison");
-        this.diffLowGauge = metrics.gauge("trainer_release_gate_diff_low", "Lower confidence bound of that difference");
-        this.diffHighGauge = metrics.gauge("trainer_release_gate_diff_high", "Upper confidence bound of that difference");
-        this.pValueGauge = metrics.gauge("trainer_release_gate_p_value", "Exact McNemar p-value that the candidate is worse, last comparison");
+        this.versionGauge = meters.gauge("trainer.released.version", "Version of the newest released model");
+        this.accuracyGauge = meters.gauge("trainer.holdout.accuracy", "Holdout accuracy of the newest released model");
+        this.bestVersionGauge = meters.gauge("trainer.release.gate.best.version", "Version of the best released model, which candidates face");
+        this.evidenceGauge = meters.gauge("trainer.release.gate.evidence", "Images of the last gate comparison (holdout + held-back labels)");
+        this.heldBackGauge = meters.gauge("trainer.release.gate.held.back", "Held-back new labels among them");
+        this.diffGauge = meters.gauge("trainer.release.gate.diff", "Candidate minus best accuracy on the evidence, last comparison");
+        this.diffLowGauge = meters.gauge("trainer.release.gate.diff.low", "Lower confidence bound of that difference");
+        this.diffHighGauge = meters.gauge("trainer.release.gate.diff.high", "Upper confidence bound of that difference");
+        this.pValueGauge = meters.gauge("trainer.release.gate.p.value", "Exact McNemar p-value that the candidate is worse, last comparison");
     }
 
     synchronized long releasedVersion() {
@@ -245,7 +247,7 @@ final class Releaser {
             bestVersion = version;
             bestOnnx = onnx;
         }
-        releases.inc();
+        releases.increment();
         versionGauge.set(version);
         accuracyGauge.set(holdoutAccuracy);
         bestVersionGauge.set(bestVersion);
@@ -271,7 +273,7 @@ final class Releaser {
     }
 
     private void record(ReleaseGate.Verdict verdict, int evidence, int heldBack) {
-        decisions.get(verdict.decision()).inc();
+        decisions.get(verdict.decision()).increment();
         evidenceGauge.set(evidence);
         heldBackGauge.set(heldBack);
         PairedComparison c = verdict.comparison();
@@ -305,7 +307,7 @@ final class Releaser {
     }
 
     private boolean refuse(String reason) {
-        failures.inc();
+        failures.increment();
         log.warn("release skipped: {}", reason);
         return false;
     }

@@ -12,11 +12,13 @@ import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicBootstrapper;
 import io.meanstream.kafka.TopicHistory;
 import io.meanstream.kafka.Topics;
-import io.meanstream.ops.Metrics;
+import io.meanstream.ops.Meters;
 import io.meanstream.ops.OpsServer;
 import io.meanstream.ops.StreamsLiveness;
 import io.meanstream.ops.Worker;
 import io.meanstream.ops.WorkerHealth;
+import io.meanstream.ops.ServiceMetrics;
+import io.meanstream.ops.SettableGauge;
 import io.meanstream.records.ImageRecords;
 import io.meanstream.records.RecordRejectedException;
 import io.meanstream.schema.DeadLetter;
@@ -31,6 +33,9 @@ import io.meanstream.trainer.model.NetworkSpec;
 import io.meanstream.trainer.stream.HoldoutSplit;
 import io.meanstream.trainer.stream.LabeledPool;
 import io.meanstream.trainer.stream.UnlabeledBuffer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -75,7 +80,7 @@ public final class TrainerService implements AutoCloseable {
     private final TrainerConfig config;
     private final KafkaClientConfig kafka;
     private final Topics topics;
-    private final Metrics metrics = new Metrics();
+    private final ServiceMetrics metrics = new ServiceMetrics();
     private final ImagePipeline pipeline;
     private final ImageRecords imageReader = new ImageRecords();
     private final LabeledPool pool;
@@ -98,16 +103,16 @@ public final class TrainerService implements AutoCloseable {
     private volatile boolean poolCaughtUp;
     private volatile String state = "starting";
 
-    private final Metrics.Counter stepsTotal;
-    private final Metrics.Counter samplesTotal;
-    private final Metrics.Counter deadLettersTotal;
-    private final Metrics.Gauge classLoss;
-    private final Metrics.Gauge consistencyLoss;
-    private final Metrics.Gauge logitDistance;
-    private final Metrics.Gauge consistencyWeight;
-    private final Metrics.Gauge emaAlpha;
-    private final Metrics.Gauge stepsPerSecond;
-    private final Metrics.Gauge samplesPerSecond;
+    private final Counter stepsTotal;
+    private final Counter samplesTotal;
+    private final Counter deadLettersTotal;
+    private final SettableGauge classLoss;
+    private final SettableGauge consistencyLoss;
+    private final SettableGauge logitDistance;
+    private final SettableGauge consistencyWeight;
+    private final SettableGauge emaAlpha;
+    private final SettableGauge stepsPerSecond;
+    private final SettableGauge samplesPerSecond;
 
     public TrainerService(TrainerConfig config, KafkaClientConfig kafka, Topics topics) throws Exception {
         this.config = config;
@@ -120,6 +125,7 @@ public final class TrainerService implements AutoCloseable {
             new TopicBootstrapper(admin).ensure(topics.all());
         }
         this.producer = new KafkaProducer<>(kafka.producer("meanstream-trainer"), new ByteArraySerializer(), new ByteArraySerializer());
+        metrics.bind(new KafkaClientMetrics(producer));
         NetworkSpec spec = NetworkSpec.convNet(config.input().channels(), config.input().height(), config.input().width(),
                 config.classNames().size(), config.engine().widthFactor(), config.engine().dropout(), config.engine().twoHeads());
         float[] pad = new float[config.input().channels()];
@@ -128,30 +134,32 @@ public final class TrainerService implements AutoCloseable {
         }
         this.engine = new MeanTeacherEngine(config.engine(), spec, pad, config.djlDevice());
         this.checkpoints = new Checkpoints(config.checkpointDir(), config.checkpointKeep());
-        this.releaser = new Releaser(config, topics, producer, metrics);
+        this.releaser = new Releaser(config, topics, producer, metrics.meters());
 
-        stepsTotal = metrics.counter("trainer_steps_total", "Training steps taken (continues across restarts)");
-        samplesTotal = metrics.counter("trainer_samples_total", "Rows trained on since this process started");
-        deadLettersTotal = metrics.counter("trainer_dead_letters_total", "Records the trainer sent to the dead-letter topic");
-        classLoss = metrics.gauge("trainer_class_loss", "Cross-entropy on the labeled rows of the last step");
-        consistencyLoss = metrics.gauge("trainer_consistency_loss", "Unweighted consistency cost of the last step");
-        logitDistance = metrics.gauge("trainer_logit_distance", "Two-head logit distance of the last step");
-        consistencyWeight = metrics.gauge("trainer_consistency_weight", "Consistency weight (ramp-up) of the last step");
-        emaAlpha = metrics.gauge("trainer_ema_alpha", "Teacher EMA decay of the last step");
-        stepsPerSecond = metrics.gauge("trainer_steps_per_second", "Training steps per second over the last release interval");
-        samplesPerSecond = metrics.gauge("trainer_samples_per_second", "Rows per second over the last release interval");
-        metrics.gauge("trainer_labeled_pool_size", "Labeled images trained on").sample(pool::trainingSize);
-        metrics.gauge("trainer_holdout_size", "Labeled images held out for release gates").sample(pool::holdoutSize);
-        metrics.gauge("trainer_held_back_labels", "New training labels held back to judge the next release candidate").sample(pool::heldBackSize);
-        metrics.gauge("trainer_label_corrections", "Labels that replaced an earlier label").sample(pool::corrections);
-        metrics.gauge("trainer_buffer_fill", "Unlabeled images in the buffer / capacity").sample(() -> (double) buffer.size() / buffer.capacity());
-        metrics.gauge("trainer_buffer_dropped_total", "Unlabeled images dropped unused (arriving faster than training)").sample(buffer::dropped);
-        metrics.gauge("trainer_consumer_lag", "Images not yet read (end offset - position), summed over partitions").sample(this::imageLag);
+        Meters meters = metrics.meters();
+        stepsTotal = meters.counter("trainer.steps", "Training steps taken (continues across restarts)");
+        samplesTotal = meters.counter("trainer.samples", "Rows trained on since this process started");
+        deadLettersTotal = meters.counter("trainer.dead.letters", "Records the trainer sent to the dead-letter topic");
+        classLoss = meters.gauge("trainer.class.loss", "Cross-entropy on the labeled rows of the last step");
+        consistencyLoss = meters.gauge("trainer.consistency.loss", "Unweighted consistency cost of the last step");
+        logitDistance = meters.gauge("trainer.logit.distance", "Two-head logit distance of the last step");
+        consistencyWeight = meters.gauge("trainer.consistency.weight", "Consistency weight (ramp-up) of the last step");
+        emaAlpha = meters.gauge("trainer.ema.alpha", "Teacher EMA decay of the last step");
+        stepsPerSecond = meters.gauge("trainer.steps.per.second", "Training steps per second over the last release interval");
+        samplesPerSecond = meters.gauge("trainer.samples.per.second", "Rows per second over the last release interval");
+        meters.gauge("trainer.labeled.pool.size", "Labeled images trained on", pool::trainingSize);
+        meters.gauge("trainer.holdout.size", "Labeled images held out for release gates", pool::holdoutSize);
+        meters.gauge("trainer.held.back.labels", "New training labels held back to judge the next release candidate", pool::heldBackSize);
+        meters.gauge("trainer.label.corrections", "Labels that replaced an earlier label", pool::corrections);
+        meters.gauge("trainer.buffer.fill", "Unlabeled images in the buffer / capacity", () -> (double) buffer.size() / buffer.capacity());
+        meters.counter("trainer.buffer.dropped", "Unlabeled images dropped unused (arriving faster than training)", buffer::dropped);
+        meters.gauge("trainer.consumer.lag", "Images not yet read (end offset - position), summed over partitions", this::imageLag);
 
         long restoredStep = restoreCheckpoint();
         releaser.recoverVersions(kafka, restoredStep);
 
         this.join = new KafkaStreams(LabelJoin.buildTopology(topics, config.classNames(), config.maxLabelDelay()), streamsProperties());
+        metrics.bind(new KafkaStreamsMetrics(join));
         this.health = new WorkerHealth(config.stallTimeout());
         this.joinLiveness = StreamsLiveness.watch("label-join", join, health);
         this.ops = new OpsServer("0.0.0.0", config.httpPort(), metrics, this::readiness, health::liveness);
@@ -188,8 +196,8 @@ public final class TrainerService implements AutoCloseable {
         return ops.port();
     }
 
-    public Metrics metrics() {
-        return metrics;
+    public Meters metrics() {
+        return metrics.meters();
     }
 
     public long steps() {
@@ -233,10 +241,11 @@ public final class TrainerService implements AutoCloseable {
 
     // ---------------------------------------------------------------- pool
 
-    private void consumePool(Worker worker) {
+    private void consumePool(Worker worker) throws Exception {
         worker.activity("reading labeled images");
         Map<String, Object> props = kafka.consumer(null, "meanstream-trainer-pool");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+             AutoCloseable consumerMetrics = metrics.bindWhileOpen(new KafkaClientMetrics(consumer))) {
             List<TopicPartition> partitions = TopicHistory.assignFromBeginning(consumer, topics.labeledImages().name());
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (!stopping) {
@@ -269,10 +278,11 @@ public final class TrainerService implements AutoCloseable {
 
     // ---------------------------------------------------------------- images
 
-    private void consumeImages(Worker worker) {
+    private void consumeImages(Worker worker) throws Exception {
         worker.activity("reading images");
         Map<String, Object> props = kafka.consumer("meanstream-trainer-" + config.modelName(), "meanstream-trainer-images");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+             AutoCloseable consumerMetrics = metrics.bindWhileOpen(new KafkaClientMetrics(consumer))) {
             consumer.subscribe(List.of(topics.images().name()));
             while (!stopping) {
                 Map<TopicPartition, OffsetAndMetadata> commit = pendingCommit.getAndSet(null);
@@ -322,7 +332,7 @@ public final class TrainerService implements AutoCloseable {
                 log.error("cannot write a dead letter for {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
             }
         });
-        deadLettersTotal.inc();
+        deadLettersTotal.increment();
         log.warn("dead letter from {}-{}@{} at {}: {} {}", r.topic(), r.partition(), r.offset(), stage, type, message);
     }
 
@@ -402,8 +412,8 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private void record(StepStats s, int rows) {
-        stepsTotal.inc();
-        samplesTotal.add(rows);
+        stepsTotal.increment();
+        samplesTotal.increment(rows);
         classLoss.set(s.classLoss());
         consistencyLoss.set(s.consistencyLoss());
         logitDistance.set(s.logitDistance());
@@ -429,7 +439,7 @@ public final class TrainerService implements AutoCloseable {
         byte[] extra = checkpoints.restoreNewest(engine);
         if (extra != null) {
             releaser.restoreState(extra);
-            stepsTotal.add(engine.steps()); // the step count continues across restarts
+            stepsTotal.increment(engine.steps()); // the step count continues across restarts
             log.info("resumed from checkpoint at step {}", engine.steps());
         }
         return engine.steps();
@@ -446,6 +456,7 @@ public final class TrainerService implements AutoCloseable {
         join.close(Duration.ofSeconds(30));
         producer.close(Duration.ofSeconds(30));
         ops.close();
+        metrics.close();
         engine.close();
         log.info("trainer stopped at step {}", engine.steps());
     }

@@ -17,13 +17,14 @@ import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicBootstrapper;
 import io.meanstream.kafka.Topics;
 import io.meanstream.kafka.local.SharedTestBroker;
-import io.meanstream.ops.Metrics;
+import io.meanstream.ops.Meters;
 import io.meanstream.trainer.data.InMemoryImages;
 import io.meanstream.trainer.data.TwoStreamSampler;
 import io.meanstream.trainer.engine.MeanTeacherEngine;
 import io.meanstream.trainer.model.NetworkSpec;
 import io.meanstream.trainer.stream.HoldoutSplit;
 import io.meanstream.trainer.stream.LabeledPool;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -62,7 +63,7 @@ class ReleaserTest {
     private final class Rig implements AutoCloseable {
         final Topics topics;
         final TrainerConfig config;
-        final Metrics metrics = new Metrics();
+        final Meters metrics = new Meters(new SimpleMeterRegistry());
         final MeanTeacherEngine engine;
         final NDManager manager;
         final InMemoryImages images;
@@ -150,11 +151,11 @@ class ReleaserTest {
             weight.set(weight.neg().toFloatArray());
             assertFalse(releaser.tryRelease(rig.engine, pool, Map.of()), "a teacher far below the best one is refused");
             assertEquals(first, releaser.releasedVersion(), "the version does not move");
-            assertEquals(1, rig.metric("trainer_release_gate_refused_total"));
-            assertEquals(1, rig.metric("trainer_release_failures_total"));
-            assertTrue(rig.metric("trainer_release_gate_diff_high") < 0, "the whole interval is below zero");
-            assertTrue(rig.metric("trainer_release_gate_p_value") < 0.05);
-            assertTrue(rig.metric("trainer_release_gate_evidence") > 400, "the grown holdout is the evidence");
+            assertEquals(1, rig.metric("trainer.release.gate.refused"));
+            assertEquals(1, rig.metric("trainer.release.failures"));
+            assertTrue(rig.metric("trainer.release.gate.diff.high") < 0, "the whole interval is below zero");
+            assertTrue(rig.metric("trainer.release.gate.p.value") < 0.05);
+            assertTrue(rig.metric("trainer.release.gate.evidence") > 400, "the grown holdout is the evidence");
 
             // Repaired and trained further: better than the best, so released and the new best.
             weight.set(good);
@@ -162,11 +163,11 @@ class ReleaserTest {
             assertTrue(releaser.tryRelease(rig.engine, pool, Map.of()), "a better teacher is released");
             assertEquals(first + 1, releaser.releasedVersion());
             assertEquals(first + 1, releaser.bestVersion(), "it is the new best");
-            assertEquals(1, rig.metric("trainer_release_gate_released_total"), "a real comparison passed it");
-            assertTrue(rig.metric("trainer_release_gate_diff") > 0, "better on the same images: " + rig.metric("trainer_release_gate_diff"));
+            assertEquals(1, rig.metric("trainer.release.gate.released"), "a real comparison passed it");
+            assertTrue(rig.metric("trainer.release.gate.diff") > 0, "better on the same images: " + rig.metric("trainer.release.gate.diff"));
 
             // A restart (checkpoint state + models topic) compares with the same best model's bytes.
-            Releaser restarted = new Releaser(rig.config, rig.topics, rig.producer, new Metrics());
+            Releaser restarted = new Releaser(rig.config, rig.topics, rig.producer, new Meters(new SimpleMeterRegistry()));
             restarted.restoreState(releaser.state());
             restarted.recoverVersions(kafka, rig.engine.steps());
             assertEquals(first + 1, restarted.releasedVersion());
@@ -189,14 +190,14 @@ class ReleaserTest {
             Releaser releaser = rig.releaser();
             assertTrue(releaser.tryRelease(rig.engine, pool, Map.of()));
             long v1 = releaser.releasedVersion();
-            assertEquals(1.0, rig.metric("trainer_holdout_accuracy"));
-            assertEquals(1, rig.metric("trainer_release_gate_insufficient_total"), "nothing to compare with yet");
+            assertEquals(1.0, rig.metric("trainer.holdout.accuracy"));
+            assertEquals(1, rig.metric("trainer.release.gate.insufficient"), "nothing to compare with yet");
 
             // Three images cannot tell two models apart: the gate says so and releases.
             rig.train(10);
             assertTrue(releaser.tryRelease(rig.engine, pool, Map.of()));
-            assertEquals(2, rig.metric("trainer_release_gate_insufficient_total"));
-            assertEquals(3, rig.metric("trainer_release_gate_evidence"));
+            assertEquals(2, rig.metric("trainer.release.gate.insufficient"));
+            assertEquals(3, rig.metric("trainer.release.gate.evidence"));
 
             // Labels keep arriving: the holdout grows and new training labels are held back as evidence.
             pool.holdBackNewLabels(1000);
@@ -205,10 +206,10 @@ class ReleaserTest {
             rig.train(10);
             assertTrue(releaser.tryRelease(rig.engine, pool, Map.of()),
                     "a candidate as good as the best on the same grown evidence is released");
-            assertTrue(rig.metric("trainer_holdout_accuracy") < 0.9, "the old gate (1.0 minus a margin) would have refused "
-                    + rig.metric("trainer_holdout_accuracy"));
-            assertTrue(rig.metric("trainer_release_gate_evidence") > 800, "holdout + held back: " + rig.metric("trainer_release_gate_evidence"));
-            assertTrue(rig.metric("trainer_release_gate_held_back") > 300);
+            assertTrue(rig.metric("trainer.holdout.accuracy") < 0.9, "the old gate (1.0 minus a margin) would have refused "
+                    + rig.metric("trainer.holdout.accuracy"));
+            assertTrue(rig.metric("trainer.release.gate.evidence") > 800, "holdout + held back: " + rig.metric("trainer.release.gate.evidence"));
+            assertTrue(rig.metric("trainer.release.gate.held.back") > 300);
             assertEquals(0, pool.heldBackSize(), "the held-back labels are trained on after the gate");
             assertTrue(releaser.releasedVersion() >= v1 + 2);
         }

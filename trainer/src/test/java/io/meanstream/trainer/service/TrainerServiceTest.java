@@ -126,8 +126,8 @@ class TrainerServiceTest {
         try (TrainerService service = new TrainerService(config, kafka, topics).start()) {
             produce(topics, kafka, train);
             Awaitility.await("a supervised release").atMost(Duration.ofMinutes(3)).until(() -> service.releasedVersion() >= 1);
-            assertEquals(0, service.metrics().value("trainer_buffer_fill"), "no unlabeled image is buffered");
-            assertEquals(service.steps() * 8, service.metrics().value("trainer_samples_total"), 8.0,
+            assertEquals(0, service.metrics().value("trainer.buffer.fill"), "no unlabeled image is buffered");
+            assertEquals(service.steps() * 8, service.metrics().value("trainer.samples"), 8.0,
                     "each step is the labeled rows only");
         }
         ModelRelease release = read(topics.models().name(), kafka).stream()
