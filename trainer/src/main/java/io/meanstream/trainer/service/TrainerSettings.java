@@ -52,17 +52,17 @@ public final class TrainerSettings {
     public static final Setting<Integer> HTTP_PORT = Setting.integer("MEANSTREAM_TRAINER_HTTP_PORT", 8081, "Port of /health, /ready, /metrics");
     public static final Setting<Duration> STALL_TIMEOUT = Setting.duration("MEANSTREAM_TRAINER_STALL_TIMEOUT", "5m",
             "/health fails once a worker (label join, labeled pool, image consumer, training loop) has made no progress this long");
-    public static final Setting<Integer> BATCH_SIZE = Setting.integer("MEANSTREAM_TRAINER_BATCH_SIZE", 128, "Rows per training step");
+    public static final Setting<Integer> BATCH_SIZE = Setting.integer("MEANSTREAM_TRAINER_BATCH_SIZE", 64, "Rows per training step (labeled + unlabeled)");
     public static final Setting<Integer> LABELED_BATCH_SIZE = Setting.integer("MEANSTREAM_TRAINER_LABELED_BATCH_SIZE", 32, "Labeled rows per step");
-    public static final Setting<Double> CONSISTENCY = Setting.decimal("MEANSTREAM_TRAINER_CONSISTENCY", 20.0, "Consistency cost weight after ramp-up");
+    public static final Setting<Double> CONSISTENCY = Setting.decimal("MEANSTREAM_TRAINER_CONSISTENCY", 100.0, "Consistency cost weight (MSE) after ramp-up");
     public static final Setting<Integer> CONSISTENCY_RAMPUP = Setting.integer("MEANSTREAM_TRAINER_CONSISTENCY_RAMPUP", 1000, "Ramp-up steps of the consistency weight");
-    public static final Setting<Boolean> TWO_HEADS = Setting.bool("MEANSTREAM_TRAINER_TWO_HEADS", false,
-            "Separate classification and consistency heads with a logit-distance cost (the offline winner; not yet measured in continual training)");
+    public static final Setting<Boolean> TWO_HEADS = Setting.bool("MEANSTREAM_TRAINER_TWO_HEADS", true,
+            "Separate classification and consistency heads with a logit-distance cost");
     public static final Setting<Double> LOGIT_DISTANCE_COST = Setting.decimal("MEANSTREAM_TRAINER_LOGIT_DISTANCE_COST", 0.01,
             "Weight of the logit distance between the two heads");
     public static final Setting<Double> EMA_DECAY = Setting.decimal("MEANSTREAM_TRAINER_EMA_DECAY", 0.99, "Teacher EMA decay during the consistency ramp-up");
     public static final Setting<Double> EMA_DECAY_AFTER_RAMPUP = Setting.decimal("MEANSTREAM_TRAINER_EMA_DECAY_AFTER_RAMPUP", 0.99,
-            "Teacher EMA decay after the ramp-up (offline the engine uses 0.999; not yet measured in continual training)");
+            "Teacher EMA decay after the ramp-up (a fast teacher: labels keep arriving)");
     public static final Setting<Double> LEARNING_RATE = Setting.decimal("MEANSTREAM_TRAINER_LEARNING_RATE", 0.02, "Learning rate (constant after warm-up: training never ends)");
     public static final Setting<Boolean> HFLIP = Setting.bool("MEANSTREAM_TRAINER_HFLIP", false,
             "Random horizontal flips (only where a mirrored image keeps its class and occurs at inference; off for Fashion-MNIST)");

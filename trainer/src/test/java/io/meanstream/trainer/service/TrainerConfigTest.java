@@ -20,7 +20,7 @@ class TrainerConfigTest {
     void theModeDefaultsToMeanTeacher() {
         MeanTeacherConfig engine = config(Map.of()).engine();
         assertEquals(MeanTeacherConfig.Mode.MEAN_TEACHER, engine.mode());
-        assertEquals(96, engine.unlabeledBatchSize());
+        assertEquals(32, engine.unlabeledBatchSize(), "32 labeled + 32 unlabeled rows a step");
     }
 
     @Test
