@@ -62,8 +62,10 @@ public final class StreamsLiveness implements WorkerHealth.Check {
             return Optional.of(name + " has no stream thread left");
         }
         long outOfRunning = nanos.getAsLong() - stateSince;
-        if (s != KafkaStreams.State.RUNNING && outOfRunning > stallTimeout.toNanos()) {
-            return Optional.of(name + " has been " + s + " for " + Duration.ofNanos(outOfRunning).toSeconds() + " s");
+        if (s != KafkaStreams.State.RUNNING) {
+            // A rebalance may hold a thread inside one poll: it is judged by how long it lasts, not by the poll's age.
+            return outOfRunning > stallTimeout.toNanos()
+                    ? Optional.of(name + " has been " + s + " for " + Duration.ofNanos(outOfRunning).toSeconds() + " s") : Optional.empty();
         }
         return stalestStreamThread(stallTimeout);
     }

@@ -47,7 +47,7 @@ class StreamsLivenessTest {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "liveness-" + UUID.randomUUID());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, SharedTestBroker.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("liveness").toString());
-        WorkerHealth health = new WorkerHealth(Duration.ofSeconds(2));
+        WorkerHealth health = new WorkerHealth(Duration.ofSeconds(5));
         try (KafkaStreams streams = new KafkaStreams(builder.build(), p)) {
             StreamsLiveness liveness = StreamsLiveness.watch("scoring", streams, health);
             streams.start();

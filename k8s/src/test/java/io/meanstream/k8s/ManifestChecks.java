@@ -471,7 +471,7 @@ final class ManifestChecks {
             applicationId = s.get(StreamsAppSettings.APPLICATION_ID);
             exactlyOnce = s.get(StreamsAppSettings.GUARANTEE).startsWith("exactly_once");
             reads = List.of(t.images(), t.labels(), t.predictions(), t.models());
-            writes = List.of(t.predictions(), t.quality(), t.deadLetters());
+            writes = List.of(t.predictions(), t.quality(), t.labelRequests(), t.deadLetters());
         }
         reads.forEach(spec -> out.add(new Access("topic", "literal", spec.name(), "Read")));
         writes.forEach(spec -> out.add(new Access("topic", "literal", spec.name(), "Write")));

@@ -15,6 +15,8 @@ import io.meanstream.streams.model.ExecutionProvider;
 import io.meanstream.streams.model.ModelHolder;
 import io.meanstream.streams.model.ModelLoader;
 import io.meanstream.streams.model.ModelSelection;
+import io.meanstream.streams.requests.LabelRequestOptions;
+import io.meanstream.streams.scoring.QualityTopology;
 import io.meanstream.streams.scoring.ScoringOptions;
 import io.meanstream.streams.scoring.ScoringTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -56,11 +58,13 @@ public final class StreamsApp implements AutoCloseable {
         ScoringOptions options = new ScoringOptions(s.get(StreamsAppSettings.BATCH_SIZE), s.get(StreamsAppSettings.BATCH_WAIT),
                 s.get(StreamsAppSettings.MAX_PENDING), ImageLimits.defaults(),
                 s.get(StreamsAppSettings.PREDICTION_FORMAT));
-        this.streams = new KafkaStreams(s.get(StreamsAppSettings.QUALITY)
-                ? ScoringTopology.buildTopology(topics, options, holder, metrics.meters(), s.get(StreamsAppSettings.CLASS_NAMES),
-                        s.get(StreamsAppSettings.QUALITY_MAX_LABEL_DELAY),
-                        s.get(StreamsAppSettings.QUALITY_WINDOW))
-                : ScoringTopology.buildScoringOnly(topics, options, holder, metrics.meters()), properties(s, kafka));
+        QualityTopology.Options quality = s.get(StreamsAppSettings.QUALITY)
+                ? new QualityTopology.Options(s.get(StreamsAppSettings.QUALITY_MAX_LABEL_DELAY), s.get(StreamsAppSettings.QUALITY_WINDOW)) : null;
+        LabelRequestOptions requests = s.get(StreamsAppSettings.LABEL_REQUESTS_PER_MINUTE) > 0
+                ? new LabelRequestOptions(s.get(StreamsAppSettings.LABEL_REQUESTS_PER_MINUTE), s.get(StreamsAppSettings.LABEL_REQUESTS_MAX_OUTSTANDING),
+                        s.get(StreamsAppSettings.LABEL_REQUESTS_WINDOW)) : null;
+        this.streams = new KafkaStreams(ScoringTopology.build(topics, options, holder, metrics.meters(), s.get(StreamsAppSettings.CLASS_NAMES),
+                quality, requests), properties(s, kafka));
         this.health = new WorkerHealth(s.get(StreamsAppSettings.STALL_TIMEOUT));
         this.streamsLiveness = StreamsLiveness.watch("kafka-streams", streams, health);
         metrics.bind(new KafkaStreamsMetrics(streams));

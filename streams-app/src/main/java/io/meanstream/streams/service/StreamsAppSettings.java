@@ -35,6 +35,12 @@ public final class StreamsAppSettings {
             "A label judges a prediction at most this far apart in time");
     public static final Setting<Duration> QUALITY_WINDOW = Setting.duration("MEANSTREAM_STREAMS_QUALITY_WINDOW", "1m",
             "Prequential accuracy is counted per model version and window of this length");
+    public static final Setting<Double> LABEL_REQUESTS_PER_MINUTE = Setting.decimal("MEANSTREAM_STREAMS_LABEL_REQUESTS_PER_MINUTE", 10.0,
+            "Label requests (the most uncertain images, balanced over predicted classes) at most this many a minute; 0: none");
+    public static final Setting<Integer> LABEL_REQUESTS_MAX_OUTSTANDING = Setting.integer("MEANSTREAM_STREAMS_LABEL_REQUESTS_MAX_OUTSTANDING", 200,
+            "... and at most this many unanswered at a time");
+    public static final Setting<Duration> LABEL_REQUESTS_WINDOW = Setting.duration("MEANSTREAM_STREAMS_LABEL_REQUESTS_WINDOW", "10s",
+            "... chosen from each window of this length (wall clock)");
     public static final Setting<PredictionFormat> PREDICTION_FORMAT = new Setting<>("MEANSTREAM_STREAMS_PREDICTION_FORMAT", "avro",
             "avro (single-object encoding) or json (CloudEvents binary mode: a JSON value, content-type and ce_* headers)",
             PredictionFormat::parse, false);
@@ -47,6 +53,7 @@ public final class StreamsAppSettings {
     public static List<Setting<?>> all() {
         return List.of(MODEL_NAME, MODEL_VERSION, APPLICATION_ID, BATCH_SIZE, BATCH_WAIT, MAX_PENDING, PROVIDER, ORT_THREADS,
                 STREAM_THREADS, GUARANTEE, COMMIT_INTERVAL, STATE_DIR, QUALITY, QUALITY_MAX_LABEL_DELAY, QUALITY_WINDOW,
+                LABEL_REQUESTS_PER_MINUTE, LABEL_REQUESTS_MAX_OUTSTANDING, LABEL_REQUESTS_WINDOW,
                 CLASS_NAMES, PREDICTION_FORMAT, HTTP_PORT, STALL_TIMEOUT);
     }
 }

@@ -53,7 +53,7 @@ class TrainerHealthTest {
         Topics topics = Topics.withSuffix(".trainer-health-test");
         KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(SharedTestBroker.bootstrapServers());
         TrainerConfig config = config(dir, "fmnist-health-test", Map.of("MEANSTREAM_TRAINER_BATCH_SIZE", "32",
-                "MEANSTREAM_TRAINER_STALL_TIMEOUT", "3s"));
+                "MEANSTREAM_TRAINER_STALL_TIMEOUT", "10s"));
         try (TrainerService service = new TrainerService(config, kafka, topics).start()) {
             produce(topics, kafka, train);
             await().atMost(Duration.ofMinutes(2)).until(() -> service.steps() > 5);
