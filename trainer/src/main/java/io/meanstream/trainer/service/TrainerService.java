@@ -165,10 +165,10 @@ public final class TrainerService implements AutoCloseable {
         this.ops = new OpsServer("0.0.0.0", config.httpPort(), metrics, this::readiness, health::liveness);
         this.poolThread = workerThread("labeled-pool", this::consumePool, "trainer-pool");
         this.imageThread = workerThread("image-consumer", this::consumeImages, "trainer-images");
-        Thread loop = workerThread("training-loop", this::train, "trainer-loop");
+        Worker loop = health.worker("training-loop");
         this.trainThread = new Thread(() -> {
             try {
-                loop.run();
+                loop.run(this::train, () -> stopping);
             } finally {
                 trainingStopped.countDown();
             }
