@@ -20,9 +20,15 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * ({@code StreamTask.prepareCommit} -> {@code ProcessorStateManager.flushCache}), inside the transaction under
  * exactly-once and before the offsets; its own record caches forward their records downstream at exactly that
  * point. Registering as a {@link CachedStateStore} gives the processor the same hook: it scores what it holds
- * and forwards the predictions there, so nothing buffered outlives a commit. This uses an internal interface
- * of Kafka Streams (pinned to one version in the build); {@code ScoringTopologyTest} and the end-to-end tests
- * fail if the hook stops being called.
+ * and forwards the predictions there, so nothing buffered outlives a commit.
+ *
+ * <p>Kafka Streams internals: {@code CachedStateStore} and {@code CacheFlushListener} here, and
+ * {@code InternalProcessorContext}, {@code ProcessorNode} and {@code ProcessorRecordContext} in
+ * {@link ScoringProcessor}, verified on Kafka Streams 4.4.0 to 4.4.0. {@code KafkaStreamsInternalsPinTest} fails
+ * on any version outside that range and names any of these classes or methods (or the commit path above) that
+ * changed; {@code ScoringTopologyTest} fails if the hook stops being called at commits,
+ * {@code StreamsAppRebalanceTest} if a rebalance loses or duplicates a batched image, and the itest
+ * {@code StreamsAppAbortedTransactionTest} if a crash between scoring and commit does.
  */
 final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
 

@@ -67,7 +67,12 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
     private final ScoringMeters meters;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
-    /** The context as Kafka Streams' internal type, to forward from the commit hook; null where it is not one. */
+    /**
+     * The context as Kafka Streams' internal type, to forward from the commit hook; null where it is not one. Its
+     * {@code currentNode}/{@code setCurrentNode}, {@code recordContext}/{@code setRecordContext} and the
+     * {@code ProcessorRecordContext} constructor are internals verified on Kafka Streams 4.4.0 to 4.4.0 (see
+     * {@link CommitHook}; {@code KafkaStreamsInternalsPinTest} fails outside that range or when they change).
+     */
     private InternalProcessorContext<Object, Object> internal;
     private ProcessorNode<?, ?, ?, ?> node;
     private ImagePipeline pipeline;
