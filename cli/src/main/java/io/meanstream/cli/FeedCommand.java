@@ -9,6 +9,7 @@ import io.meanstream.cli.feed.FeedResult;
 import io.meanstream.cli.feed.FeedSource;
 import io.meanstream.cli.feed.Feeder;
 import io.meanstream.cli.feed.ImageFolderSource;
+import io.meanstream.cli.feed.LabelPolicy;
 import io.meanstream.data.FashionMnist;
 import io.meanstream.kafka.Topics;
 import io.meanstream.schema.ImageEncoding;
@@ -85,6 +86,12 @@ final class FeedCommand implements Callable<Integer> {
     @Option(names = "--spread-labels", description = "With --labels-per-class: label K random images of each class spread over the whole feed.")
     boolean spreadLabels;
 
+    @Option(names = "--label-policy", defaultValue = "random", paramLabel = "random|requested",
+            description = {"Which images the planned labels go to: random (the planned ones, default) or requested (at each planned",
+                    "label moment the oldest open label request of the streams-app for an image this feed sent; the planned",
+                    "image while none is open). The same number of labels at the same moments either way."})
+    String labelPolicy;
+
     @Override
     public Integer call() throws Exception {
         FeedSource feedSource;
@@ -101,7 +108,7 @@ final class FeedCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown --dataset " + source.dataset + " (known: fashion-mnist); or use --images-dir");
         }
         FeedOptions options = new FeedOptions(limit, rate, seed, !noShuffle, labelsPerClass, labelFraction,
-                DelayRange.parse(labelDelay), labelsFirst, spreadLabels, FeedFormat.parse(format));
+                DelayRange.parse(labelDelay), labelsFirst, spreadLabels, FeedFormat.parse(format), LabelPolicy.parse(labelPolicy));
         if (options.format() == FeedFormat.RAW && source.imagesDir == null && parseEncoding(encoding) == ImageEncoding.RAW_U8) {
             throw new IllegalArgumentException("--format raw sends encoded images: use --encoding png or jpeg, not raw");
         }
@@ -112,6 +119,7 @@ final class FeedCommand implements Callable<Integer> {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("images", result.imagesSent());
         summary.put("labels", result.labelsSent());
+        summary.put("requestedLabels", result.requestedLabels());
         summary.put("labelsPerClass", Arrays.stream(result.labelsPerClass()).boxed().toList());
         summary.put("bytes", result.bytesSent());
         summary.put("seconds", result.elapsed().toMillis() / 1000.0);

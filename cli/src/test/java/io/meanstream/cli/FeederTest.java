@@ -12,6 +12,7 @@ import io.meanstream.cli.feed.FeedPlan;
 import io.meanstream.cli.feed.FeedResult;
 import io.meanstream.cli.feed.Feeder;
 import io.meanstream.cli.feed.ImageFolderSource;
+import io.meanstream.cli.feed.LabelPolicy;
 import io.meanstream.data.DatasetLocator;
 import io.meanstream.data.FashionMnist;
 import io.meanstream.data.LabeledImages;
@@ -20,12 +21,15 @@ import io.meanstream.image.ImageDecoder;
 import io.meanstream.image.ImageEncoder;
 import io.meanstream.image.ImageLimits;
 import io.meanstream.kafka.KafkaClientConfig;
+import io.meanstream.kafka.TopicBootstrapper;
 import io.meanstream.kafka.Topics;
 import io.meanstream.kafka.local.SharedTestBroker;
 import io.meanstream.records.ImageRecords;
 import io.meanstream.records.LabelRecords;
 import io.meanstream.schema.Image;
 import io.meanstream.schema.Label;
+import io.meanstream.schema.LabelRequest;
+import io.meanstream.serde.ContractSerdes;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,10 +41,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,6 +150,58 @@ class FeederTest {
                 new FeedOptions(40, 20, 1, false, 0, null, null, false));
         // 40 images at 20/s: the last one is due at 1.95 s.
         assertTrue(result.elapsed().compareTo(Duration.ofMillis(1900)) >= 0, result.elapsed().toString());
+    }
+
+    /**
+     * The simulated annotator with the requested policy: at the planned label moments it answers open label requests
+     * for images it sent (with their true class, marked requested), skips withdrawn ones and ones for images it never
+     * sent, and gives the planned labels otherwise: as many labels as the random policy.
+     */
+    @Test
+    void theRequestedPolicyAnswersOpenRequestsAtThePlannedLabelMoments() throws Exception {
+        Topics topics = Topics.withSuffix(".feeder-requested-test");
+        KafkaClientConfig kafka = KafkaClientConfig.ofBootstrap(SharedTestBroker.bootstrapServers());
+        FashionMnistSource source = new FashionMnistSource(train, FashionMnist.Split.TRAIN, io.meanstream.schema.ImageEncoding.PNG);
+        FeedOptions options = new FeedOptions(300, 0, 5, true, 2, null, DelayRange.parse("20ms..60ms"), false, true, FeedFormat.AVRO,
+                LabelPolicy.REQUESTED);
+        FeedPlan plan = FeedPlan.of(source, options);
+        List<String> unplanned = new ArrayList<>();
+        for (int k = 0; unplanned.size() < 3; k++) {
+            if (!plan.labeled().get(k)) {
+                unplanned.add(source.id(plan.order()[k]));
+            }
+        }
+        try (Admin admin = Admin.create(kafka.admin("t"))) {
+            new TopicBootstrapper(admin).ensure(topics.all());
+        }
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.producer("t"), new StringSerializer(), new ByteArraySerializer())) {
+            for (String id : List.of(unplanned.get(0), unplanned.get(1), unplanned.get(2), "never-sent")) {
+                p.send(new ProducerRecord<>(topics.labelRequests().name(), id, ContractSerdes.labelRequest().encode(request(id, topics))));
+            }
+            p.send(new ProducerRecord<>(topics.labelRequests().name(), unplanned.get(1), null)); // withdrawn before any answer
+        }
+
+        FeedResult result = new Feeder(kafka, topics, quiet()).feed(source, options);
+
+        assertEquals(20, result.labelsSent(), "as many labels as the plan has moments");
+        assertEquals(2, result.requestedLabels());
+        Map<String, Label> given = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : readAll(topics.labels().name(), 20)) {
+            given.put(r.key(), topics.labels().valueSerde().deserializer().deserialize(r.topic(), r.value()));
+        }
+        for (String id : List.of(unplanned.get(0), unplanned.get(2))) {
+            assertTrue(given.get(id).getRequested(), id + " answered as a request");
+            assertEquals(train.label(Integer.parseInt(id.substring("fmnist-train-".length()))), given.get(id).getClassIndex(), "its true class");
+        }
+        assertTrue(!given.containsKey(unplanned.get(1)) && !given.containsKey("never-sent"), given.keySet().toString());
+        assertEquals(18, given.values().stream().filter(l -> !l.getRequested()).count(), "the other moments label planned images");
+    }
+
+    static LabelRequest request(String id, Topics topics) {
+        return LabelRequest.newBuilder().setImageId(id).setModelName("fashion-mnist").setModelVersion(1).setUncertainty(0.9)
+                .setPredictedClass(0).setPredictedClassName("T-shirt/top").setProbabilities(List.of(0.5f, 0.4f))
+                .setRequestedTime(java.time.Instant.now()).setImageTopic(topics.images().name()).setImagePartition(0).setImageOffset(0)
+                .build();
     }
 
     @Test

@@ -14,9 +14,11 @@ package io.meanstream.cli.feed;
  * @param spreadLabels with labelsPerClass: pick each class's K labeled images at random over the whole feed
  *                     (labels keep arriving while it runs, as from a labeling team) instead of the first K
  * @param format the records' form: Avro contracts, or encoded images with headers and JSON labels
+ * @param labelPolicy which images the labels go to at the planned moments: the planned ones, or those the streams-app requests
  */
 public record FeedOptions(int limit, double ratePerSecond, long seed, boolean shuffle, Integer labelsPerClass,
-                          Double labelFraction, DelayRange labelDelay, boolean labelsFirst, boolean spreadLabels, FeedFormat format) {
+                          Double labelFraction, DelayRange labelDelay, boolean labelsFirst, boolean spreadLabels, FeedFormat format,
+                          LabelPolicy labelPolicy) {
 
     public FeedOptions(int limit, double ratePerSecond, long seed, boolean shuffle, Integer labelsPerClass,
                        Double labelFraction, DelayRange labelDelay, boolean labelsFirst) {
@@ -26,6 +28,11 @@ public record FeedOptions(int limit, double ratePerSecond, long seed, boolean sh
     public FeedOptions(int limit, double ratePerSecond, long seed, boolean shuffle, Integer labelsPerClass,
                        Double labelFraction, DelayRange labelDelay, boolean labelsFirst, boolean spreadLabels) {
         this(limit, ratePerSecond, seed, shuffle, labelsPerClass, labelFraction, labelDelay, labelsFirst, spreadLabels, FeedFormat.AVRO);
+    }
+
+    public FeedOptions(int limit, double ratePerSecond, long seed, boolean shuffle, Integer labelsPerClass,
+                       Double labelFraction, DelayRange labelDelay, boolean labelsFirst, boolean spreadLabels, FeedFormat format) {
+        this(limit, ratePerSecond, seed, shuffle, labelsPerClass, labelFraction, labelDelay, labelsFirst, spreadLabels, format, LabelPolicy.RANDOM);
     }
 
     public FeedOptions {
@@ -43,6 +50,12 @@ public record FeedOptions(int limit, double ratePerSecond, long seed, boolean sh
         }
         if (format == null) {
             format = FeedFormat.AVRO;
+        }
+        if (labelPolicy == null) {
+            labelPolicy = LabelPolicy.RANDOM;
+        }
+        if (labelPolicy == LabelPolicy.REQUESTED && labelsFirst) {
+            throw new IllegalArgumentException("--label-policy requested answers requests as they come; it cannot give labels first");
         }
     }
 }

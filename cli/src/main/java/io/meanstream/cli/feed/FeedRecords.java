@@ -54,6 +54,9 @@ final class FeedRecords {
         json.put("class", label.getClassName() != null ? label.getClassName() : label.getClassIndex());
         json.put("annotator", label.getAnnotator());
         json.put("time", label.getTime().toString());
+        if (label.getRequested()) {
+            json.put("requested", true);
+        }
         RecordHeaders headers = new RecordHeaders();
         EventHeaders.add(headers, EventHeaders.CONTENT_TYPE, EventHeaders.JSON);
         try {

@@ -37,9 +37,16 @@ public final class Feeder {
     private final PrintStream progress;
     private final AtomicLong imagesSent = new AtomicLong();
     private final AtomicLong labelsSent = new AtomicLong();
+    private final AtomicLong requestedLabelsSent = new AtomicLong();
     private volatile boolean stopRequested;
     /** The records' form of the running feed. */
     private FeedRecords records;
+    /** The running feed's label requests to answer (null with the random policy). */
+    private OpenRequests requests;
+    /** Every image the running feed sent, to its class: a request can only be answered for those. */
+    private final Map<String, Integer> sentClass = new HashMap<>();
+    private final Map<String, Integer> labels = new HashMap<>();
+    private int[] labelsPerClass;
 
     public Feeder(KafkaClientConfig kafka, Topics topics, PrintStream progress) {
         this.kafka = kafka;
@@ -65,6 +72,11 @@ public final class Feeder {
         return labelsSent.get();
     }
 
+    /** Of those, labels that answered a label request (live). */
+    public long requestedLabelsSent() {
+        return requestedLabelsSent.get();
+    }
+
     private record PendingLabel(long dueNanos, String imageId, int classIndex) {
     }
 
@@ -77,22 +89,24 @@ public final class Feeder {
         SplittableRandom delays = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong bytes = new AtomicLong();
-        int[] labelsPerClass = new int[source.classNames().size()];
-        Map<String, Integer> labels = new HashMap<>();
+        labelsPerClass = new int[source.classNames().size()];
+        labels.clear();
+        sentClass.clear();
         PriorityQueue<PendingLabel> pending = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos(), b.dueNanos()));
         long start = System.nanoTime();
         imagesSent.set(0); // the live counters are per feed
         labelsSent.set(0);
+        requestedLabelsSent.set(0);
         ProgressBar bar = new ProgressBar(progress, "images", plan.size());
 
         try (Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("meanstream-feeder"),
-                new StringSerializer(), new ByteArraySerializer())) {
+                new StringSerializer(), new ByteArraySerializer());
+             OpenRequests open = options.labelPolicy() == LabelPolicy.REQUESTED ? new OpenRequests(kafka, topics) : null) {
+            requests = open;
             if (options.labelsFirst()) {
                 for (int k = plan.labeled().nextSetBit(0); k >= 0; k = plan.labeled().nextSetBit(k + 1)) {
                     int i = plan.order()[k];
-                    sendLabel(producer, source, source.id(i), source.classIndex(i), failure, bytes);
-                    labels.put(source.id(i), source.classIndex(i));
-                    labelsPerClass[source.classIndex(i)]++;
+                    sendLabel(producer, source, source.id(i), source.classIndex(i), false, failure, bytes);
                 }
             }
             for (int k = 0; k < plan.size() && !stopRequested; k++) {
@@ -105,11 +119,10 @@ public final class Feeder {
                 producer.send(record, callback(failure));
                 bytes.addAndGet(record.value().length);
                 imagesSent.incrementAndGet();
+                sentClass.put(source.id(i), source.classIndex(i));
                 if (plan.labeled().get(k) && !options.labelsFirst()) {
                     long due = System.nanoTime() + options.labelDelay().draw(delays).toNanos();
                     pending.add(new PendingLabel(due, source.id(i), source.classIndex(i)));
-                    labels.put(source.id(i), source.classIndex(i));
-                    labelsPerClass[source.classIndex(i)]++;
                 }
                 throwIfFailed(failure);
                 bar.update(k + 1, labels.size() + " labels");
@@ -124,14 +137,9 @@ public final class Feeder {
             producer.flush();
             throwIfFailed(failure);
         }
-        if (!pending.isEmpty()) {
-            for (PendingLabel dropped : pending) { // stopped early: those labels were never given
-                labels.remove(dropped.imageId());
-                labelsPerClass[dropped.classIndex()]--;
-            }
-        }
+        requests = null;
         return new FeedResult((int) imagesSent.get(), labels.size(), bytes.get(), labelsPerClass, Map.copyOf(labels),
-                Duration.ofNanos(System.nanoTime() - start));
+                Duration.ofNanos(System.nanoTime() - start), (int) requestedLabelsSent.get());
     }
 
     private void sleepUntil(long deadlineNanos, PriorityQueue<PendingLabel> pending, Producer<String, byte[]> producer,
@@ -153,20 +161,35 @@ public final class Feeder {
     private void sendDueLabels(PriorityQueue<PendingLabel> pending, Producer<String, byte[]> producer, FeedSource source,
                                AtomicReference<Exception> failure, AtomicLong bytes) {
         long now = System.nanoTime();
+        if (requests != null && !pending.isEmpty() && pending.peek().dueNanos() <= now) {
+            requests.refresh();
+        }
         while (!pending.isEmpty() && pending.peek().dueNanos() <= now) {
             PendingLabel label = pending.poll();
-            sendLabel(producer, source, label.imageId(), label.classIndex(), failure, bytes);
+            // A label moment of the plan: with the requested policy it answers the oldest open request it can.
+            String requested = requests == null ? null : requests.take(id -> sentClass.containsKey(id) && !labels.containsKey(id));
+            if (requested != null) {
+                sendLabel(producer, source, requested, sentClass.get(requested), true, failure, bytes);
+            } else if (!labels.containsKey(label.imageId())) {
+                sendLabel(producer, source, label.imageId(), label.classIndex(), false, failure, bytes);
+            }
         }
     }
 
-    private void sendLabel(Producer<String, byte[]> producer, FeedSource source, String imageId, int classIndex,
+    private void sendLabel(Producer<String, byte[]> producer, FeedSource source, String imageId, int classIndex, boolean requested,
                            AtomicReference<Exception> failure, AtomicLong bytes) {
         Label label = Label.newBuilder().setImageId(imageId).setClassIndex(classIndex)
-                .setClassName(source.classNames().get(classIndex)).setAnnotator(ANNOTATOR).setTime(Instant.now()).build();
+                .setClassName(source.classNames().get(classIndex)).setAnnotator(ANNOTATOR).setTime(Instant.now())
+                .setRequested(requested).build();
         ProducerRecord<String, byte[]> record = records.label(label);
         producer.send(record, callback(failure));
         bytes.addAndGet(record.value().length);
+        labels.put(imageId, classIndex);
+        labelsPerClass[classIndex]++;
         labelsSent.incrementAndGet();
+        if (requested) {
+            requestedLabelsSent.incrementAndGet();
+        }
     }
 
     private static org.apache.kafka.clients.producer.Callback callback(AtomicReference<Exception> failure) {
