@@ -2,6 +2,7 @@ package io.meanstream.cli;
 
 import io.meanstream.cli.demo.LearningBenchmark;
 import io.meanstream.cli.feed.DelayRange;
+import io.meanstream.cli.feed.LabelPolicy;
 import io.meanstream.data.FashionMnist;
 import io.meanstream.data.LabeledImages;
 import java.nio.file.Path;
@@ -40,6 +41,11 @@ final class BenchLearningCommand implements Callable<Integer> {
             description = "Trainer modes, run one after the other (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 
+    @Option(names = "--label-policies", defaultValue = "random", split = ",", paramLabel = "random[,requested]",
+            description = {"Label policies, each run with every mode: random (the planned images) or requested (the same label",
+                    "moments answer the streams-app's label requests; see feed --label-policy) (default: ${DEFAULT-VALUE})."})
+    List<String> labelPolicies;
+
 
 
 
@@ -67,7 +73,7 @@ final class BenchLearningCommand implements Callable<Integer> {
         LabeledImages test = data.load(FashionMnist.Split.TEST);
         String base = name != null ? name : "learning-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"));
         LearningBenchmark.Options options = new LearningBenchmark.Options(minutes, List.copyOf(labelsPerClass), stream.rate, List.copyOf(seeds),
-                List.copyOf(modes), DelayRange.parse(stream.labelDelay), stream.trainerThreads, Map.copyOf(stream.settings), out, base);
+                List.copyOf(modes), labelPolicies.stream().map(LabelPolicy::parse).toList(), DelayRange.parse(stream.labelDelay), stream.trainerThreads, Map.copyOf(stream.settings), out, base);
         String command = "./meanstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         List<Path> written = new LearningBenchmark(options, System.out).run(train, test, command);
         written.forEach(p -> System.out.println("wrote " + p));

@@ -3,6 +3,7 @@ package io.meanstream.cli.demo;
 import io.meanstream.cli.ProgressBar;
 import io.meanstream.cli.feed.DelayRange;
 import io.meanstream.cli.feed.Feeder;
+import io.meanstream.cli.feed.LabelPolicy;
 import io.meanstream.data.LabeledImages;
 import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicBootstrapper;
@@ -102,7 +103,7 @@ public final class Demo {
                         planned, options.rate(), options.labelsPerClass(), options.labelDelay());
                 long start = System.currentTimeMillis();
                 LiveFeed feed = LiveFeed.start(pipeline, train, planned, options.rate(), options.seed(), options.labelsPerClass(),
-                        options.labelDelay());
+                        options.labelDelay(), LabelPolicy.RANDOM);
                 Feeder feeder = feed.feeder();
                 long labelsPlanned = Math.min((long) options.labelsPerClass() * train.classNames().size(), planned);
 

@@ -2,6 +2,7 @@ package io.meanstream.cli.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meanstream.cli.feed.DelayRange;
+import io.meanstream.cli.feed.LabelPolicy;
 import io.meanstream.data.LabeledImages;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,7 +24,8 @@ public final class LearningBenchmark {
 
     /** The benchmark's knobs, from the command line. */
     public record Options(double minutes, List<Integer> labelsPerClass, double rate, List<Long> seeds, List<String> modes,
-                          DelayRange labelDelay, int trainerThreads, Map<String, String> settings, Path out, String name) {
+                          List<LabelPolicy> labelPolicies, DelayRange labelDelay, int trainerThreads, Map<String, String> settings, Path out,
+                          String name) {
     }
 
     private final Options options;
@@ -41,27 +43,29 @@ public final class LearningBenchmark {
         Files.deleteIfExists(jsonl);
         ServiceLogs.toFile(options.out().resolve(options.name() + ".log"));
         List<LearningRun.Result> results = new ArrayList<>();
-        int total = options.labelsPerClass().size() * options.seeds().size() * options.modes().size();
+        int total = options.labelsPerClass().size() * options.seeds().size() * options.modes().size() * options.labelPolicies().size();
         int done = 0;
         for (int labels : options.labelsPerClass()) {
             for (long seed : options.seeds()) {
                 for (String mode : options.modes()) {
-                    LearningRun.Spec spec = new LearningRun.Spec(mode, labels, seed, options.minutes(), options.rate(), options.labelDelay(),
-                            options.trainerThreads(), options.settings());
-                    progress.printf("run %d of %d: %s for %.1f minutes%n", ++done, total, spec.describe(), options.minutes());
-                    Path work = Files.createTempDirectory("meanstream-learning-");
-                    LearningRun.Result result;
-                    try {
-                        result = LearningRun.run(spec, train, test, work, progress::println);
-                    } finally {
-                        LocalFiles.deleteQuietly(work);
+                    for (LabelPolicy policy : options.labelPolicies()) {
+                        LearningRun.Spec spec = new LearningRun.Spec(mode, policy, labels, seed, options.minutes(), options.rate(),
+                                options.labelDelay(), options.trainerThreads(), options.settings());
+                        progress.printf("run %d of %d: %s for %.1f minutes%n", ++done, total, spec.describe(), options.minutes());
+                        Path work = Files.createTempDirectory("meanstream-learning-");
+                        LearningRun.Result result;
+                        try {
+                            result = LearningRun.run(spec, train, test, work, progress::println);
+                        } finally {
+                            LocalFiles.deleteQuietly(work);
+                        }
+                        results.add(result);
+                        append(jsonl, result, command);
+                        ReleaseHistory.ReleasePoint newest = result.newest();
+                        progress.printf("  %s: %,d steps, %d releases, newest v%s test accuracy %s%n", spec.describe(), result.steps(),
+                                result.releases().size(), newest == null ? "-" : newest.version(),
+                                newest == null ? "-" : String.format(java.util.Locale.ROOT, "%.4f", newest.testAccuracy()));
                     }
-                    results.add(result);
-                    append(jsonl, result, command);
-                    ReleaseHistory.ReleasePoint newest = result.newest();
-                    progress.printf("  %s: %,d steps, %d releases, newest v%s test accuracy %s%n", spec.describe(), result.steps(),
-                            result.releases().size(), newest == null ? "-" : newest.version(),
-                            newest == null ? "-" : String.format(java.util.Locale.ROOT, "%.4f", newest.testAccuracy()));
                 }
             }
         }
@@ -92,6 +96,7 @@ public final class LearningBenchmark {
         m.put("command", command);
         m.put("images", r.images());
         m.put("labels", r.labels());
+        m.put("requestedLabels", r.requestedLabels());
         m.put("steps", r.steps());
         m.put("releases", r.releases().size());
         m.put("newestTestAccuracy", r.newest() == null ? null : r.newest().testAccuracy());
@@ -110,6 +115,7 @@ public final class LearningBenchmark {
         Map<String, Object> m = new LinkedHashMap<>();
         LearningRun.Spec s = r.spec();
         m.put("mode", s.mode());
+        m.put("labelPolicy", s.labelPolicy().label());
         m.put("labelsPerClass", s.labelsPerClass());
         m.put("seed", s.seed());
         m.put("minutesPlanned", s.minutes());

@@ -83,19 +83,19 @@ final class LearningReport {
         return chart;
     }
 
-    /** Results by "mode, K labels/class", in a stable order. */
+    /** Results by "arm, K labels/class", in a stable order. */
     private static Map<String, List<LearningRun.Result>> groups(List<LearningRun.Result> results) {
-        return results.stream().collect(Collectors.groupingBy(r -> String.format(Locale.ROOT, "%s, %d labels/class", r.spec().mode(),
+        return results.stream().collect(Collectors.groupingBy(r -> String.format(Locale.ROOT, "%s, %d labels/class", r.spec().arm(),
                 r.spec().labelsPerClass()), TreeMap::new, Collectors.toList()));
     }
 
     static String summary(List<LearningRun.Result> results, String command, String chart) {
         StringBuilder b = new StringBuilder();
         b.append("Command: `").append(command).append("`\n\n");
-        b.append("| labels/class | mode | newest release test accuracy (mean ± sd) | per seed | steps | releases | prequential accuracy "
+        b.append("| labels/class | arm (mode, label policy) | newest release test accuracy (mean ± sd) | per seed | steps | releases | prequential accuracy "
                 + "| label -> served model p50 / p95 s (labels served / not) |\n|---|---|---|---|---|---|---|---|\n");
         Map<Integer, Map<String, List<LearningRun.Result>>> byLabels = results.stream().collect(Collectors.groupingBy(
-                r -> r.spec().labelsPerClass(), TreeMap::new, Collectors.groupingBy(r -> r.spec().mode(), TreeMap::new, Collectors.toList())));
+                r -> r.spec().labelsPerClass(), TreeMap::new, Collectors.groupingBy(r -> r.spec().arm(), TreeMap::new, Collectors.toList())));
         for (var perLabels : byLabels.entrySet()) {
             for (var perMode : perLabels.getValue().entrySet()) {
                 List<LearningRun.Result> runs = perMode.getValue();
@@ -112,6 +112,7 @@ final class LearningReport {
             }
         }
         b.append(gaps(byLabels));
+        b.append(policyGaps(byLabels));
         b.append("\n![test accuracy against labels given and minutes](").append(chart).append(")\n");
         return b.toString();
     }
@@ -140,6 +141,28 @@ final class LearningReport {
                 b.append(String.format(Locale.ROOT, "| %d | %+.2f ± %.2f points (%s) | %s |%n", perLabels.getKey(), 100 * mean(same), 100 * sd(same),
                         points(same), equalSteps.isEmpty() ? "-" : String.format(Locale.ROOT, "%+.2f ± %.2f points (%s)", 100 * mean(equalSteps),
                                 100 * sd(equalSteps), points(equalSteps))));
+            }
+        }
+        return rows == 0 ? "" : b.toString();
+    }
+
+    /** Mean Teacher with requested labels minus with random labels (the same budget at the same moments), per seed. */
+    private static String policyGaps(Map<Integer, Map<String, List<LearningRun.Result>>> byLabels) {
+        StringBuilder b = new StringBuilder("\n| labels/class | Mean Teacher: requested labels - random labels, newest releases (mean ± sd; per seed) "
+                + "| labels that answered a request |\n|---|---|---|\n");
+        int rows = 0;
+        for (var perLabels : byLabels.entrySet()) {
+            List<LearningRun.Result> random = perLabels.getValue().getOrDefault("mean-teacher", List.of());
+            List<LearningRun.Result> requested = perLabels.getValue().getOrDefault("mean-teacher + requested labels", List.of());
+            List<Double> diff = new ArrayList<>();
+            for (LearningRun.Result q : requested) {
+                random.stream().filter(r -> r.spec().seed() == q.spec().seed() && r.newest() != null && q.newest() != null).findFirst()
+                        .ifPresent(r -> diff.add(q.newest().testAccuracy() - r.newest().testAccuracy()));
+            }
+            if (!diff.isEmpty()) {
+                rows++;
+                b.append(String.format(Locale.ROOT, "| %d | %+.2f ± %.2f points (%s) | %s |%n", perLabels.getKey(), 100 * mean(diff), 100 * sd(diff),
+                        points(diff), requested.stream().map(r -> r.requestedLabels() + " of " + r.labels()).collect(Collectors.joining(" / "))));
             }
         }
         return rows == 0 ? "" : b.toString();

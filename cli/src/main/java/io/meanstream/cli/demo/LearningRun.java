@@ -2,8 +2,10 @@ package io.meanstream.cli.demo;
 
 import io.meanstream.cli.feed.DelayRange;
 import io.meanstream.cli.feed.Feeder;
+import io.meanstream.cli.feed.LabelPolicy;
 import io.meanstream.data.LabeledImages;
 import io.meanstream.schema.ModelRelease;
+import io.meanstream.streams.service.StreamsAppSettings;
 import io.meanstream.trainer.service.TrainerService;
 import io.meanstream.trainer.service.TrainerSettings;
 import io.meanstream.trainer.stream.HoldoutSplit;
@@ -24,18 +26,23 @@ import java.util.function.Consumer;
  */
 final class LearningRun {
 
-    /** What to run. */
-    record Spec(String mode, int labelsPerClass, long seed, double minutes, double rate, DelayRange labelDelay, int trainerThreads,
-                Map<String, String> settings) {
+    /** What to run: a trainer mode and a label policy (an arm of the comparison) on one stream. */
+    record Spec(String mode, LabelPolicy labelPolicy, int labelsPerClass, long seed, double minutes, double rate, DelayRange labelDelay,
+                int trainerThreads, Map<String, String> settings) {
+
+        /** The arm: the trainer mode, and the label policy when the labels answer requests. */
+        String arm() {
+            return labelPolicy == LabelPolicy.REQUESTED ? mode + " + requested labels" : mode;
+        }
 
         String describe() {
-            return String.format(Locale.ROOT, "%s, %d labels/class, seed %d", mode, labelsPerClass, seed);
+            return String.format(Locale.ROOT, "%s, %d labels/class, seed %d", arm(), labelsPerClass, seed);
         }
     }
 
     /** The run's outcome; the delays as {@link ReleaseHistory.Delays} says. */
-    record Result(Spec spec, long images, long labels, long steps, List<ReleaseHistory.ReleasePoint> releases, double prequentialAccuracy,
-                  long judged, List<Double> labelDelaysSeconds, long labelsNotServed, long holdoutLabels) {
+    record Result(Spec spec, long images, long labels, long requestedLabels, long steps, List<ReleaseHistory.ReleasePoint> releases,
+                  double prequentialAccuracy, long judged, List<Double> labelDelaysSeconds, long labelsNotServed, long holdoutLabels) {
 
         /** The newest release (null when none). */
         ReleaseHistory.ReleasePoint newest() {
@@ -51,6 +58,10 @@ final class LearningRun {
         int planned = (int) Math.min(train.count(), Math.max(1, Math.round(spec.rate() * plannedMillis / 1000.0)));
         Map<String, String> trainerOverrides = new HashMap<>(spec.settings());
         trainerOverrides.put(TrainerSettings.MODE.env(), spec.mode());
+        Map<String, String> streamsOverrides = new HashMap<>(spec.settings());
+        // Requests at twice the pace of the label moments, so a moment finds one open (unless the user set the pace).
+        double labelsPerMinute = (double) spec.labelsPerClass() * train.classNames().size() / spec.minutes();
+        streamsOverrides.putIfAbsent(StreamsAppSettings.LABEL_REQUESTS_PER_MINUTE.env(), Double.toString(Math.max(1, 2 * labelsPerMinute)));
         List<ModelRelease> models;
         Map<Long, Long> firstScored;
         List<DemoObserver.GivenLabel> labels;
@@ -59,11 +70,12 @@ final class LearningRun {
         long start;
         long steps;
         long images;
+        long requestedLabels;
         HoldoutSplit holdout;
         try (LocalPipeline pipeline = LocalPipeline.startBroker(work.resolve("kafka"))) {
             pipeline.createTopics();
             pipeline.startServices(LocalPipeline.trainerSettings(work, spec.seed(), spec.trainerThreads(), trainerOverrides),
-                    LocalPipeline.streamsSettings(work, spec.settings()));
+                    LocalPipeline.streamsSettings(work, streamsOverrides));
             holdout = pipeline.holdoutSplit();
             TrainerService trainer = pipeline.trainer();
             try (DemoObserver observer = new DemoObserver(pipeline.kafka(), pipeline.topics(), pipeline.modelName())) {
@@ -71,7 +83,8 @@ final class LearningRun {
                 observing.setDaemon(true);
                 observing.start();
                 start = System.currentTimeMillis();
-                LiveFeed feed = LiveFeed.start(pipeline, train, planned, spec.rate(), spec.seed(), spec.labelsPerClass(), spec.labelDelay());
+                LiveFeed feed = LiveFeed.start(pipeline, train, planned, spec.rate(), spec.seed(), spec.labelsPerClass(), spec.labelDelay(),
+                        spec.labelPolicy());
                 Feeder feeder = feed.feeder();
                 long lastProgress = 0;
                 while (true) {
@@ -93,6 +106,7 @@ final class LearningRun {
                 }
                 steps = trainer.steps();
                 images = feeder.imagesSent();
+                requestedLabels = feeder.requestedLabelsSent();
                 awaitObserved(observer, trainer.releasedVersion(), feeder.labelsSent());
                 seen = observer.snapshot();
                 models = observer.releasedModels();
@@ -103,7 +117,7 @@ final class LearningRun {
         }
         List<ReleaseHistory.ReleasePoint> points = ReleaseHistory.points(models, labels, firstScored, seen, start, test, done -> { });
         ReleaseHistory.Delays delays = ReleaseHistory.delays(labels, firstDrawn, holdout, models, firstScored);
-        return new Result(spec, images, labels.size(), steps, points, seen.overallAccuracy(), seen.judged(), delays.seconds(),
+        return new Result(spec, images, labels.size(), requestedLabels, steps, points, seen.overallAccuracy(), seen.judged(), delays.seconds(),
                 delays.notServed(), delays.holdout());
     }
 

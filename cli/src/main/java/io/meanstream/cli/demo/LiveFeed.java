@@ -2,8 +2,10 @@ package io.meanstream.cli.demo;
 
 import io.meanstream.cli.feed.DelayRange;
 import io.meanstream.cli.feed.FashionMnistSource;
+import io.meanstream.cli.feed.FeedFormat;
 import io.meanstream.cli.feed.FeedOptions;
 import io.meanstream.cli.feed.Feeder;
+import io.meanstream.cli.feed.LabelPolicy;
 import io.meanstream.data.FashionMnist;
 import io.meanstream.data.LabeledImages;
 import io.meanstream.schema.ImageEncoding;
@@ -21,12 +23,13 @@ final class LiveFeed {
     private final Thread thread;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
-    private LiveFeed(LocalPipeline pipeline, LabeledImages train, int images, double rate, long seed, int labelsPerClass, DelayRange delay) {
+    private LiveFeed(LocalPipeline pipeline, LabeledImages train, int images, double rate, long seed, int labelsPerClass, DelayRange delay,
+                     LabelPolicy policy) {
         this.feeder = new Feeder(pipeline.kafka(), pipeline.topics(), new PrintStream(OutputStream.nullOutputStream()));
         this.thread = new Thread(() -> {
             try {
                 feeder.feed(new FashionMnistSource(train, FashionMnist.Split.TRAIN, ImageEncoding.PNG),
-                        new FeedOptions(images, rate, seed, true, labelsPerClass, null, delay, false, true));
+                        new FeedOptions(images, rate, seed, true, labelsPerClass, null, delay, false, true, FeedFormat.AVRO, policy));
             } catch (Exception e) {
                 failure.set(e);
             }
@@ -34,8 +37,8 @@ final class LiveFeed {
     }
 
     static LiveFeed start(LocalPipeline pipeline, LabeledImages train, int images, double rate, long seed, int labelsPerClass,
-                          DelayRange delay) {
-        LiveFeed feed = new LiveFeed(pipeline, train, images, rate, seed, labelsPerClass, delay);
+                          DelayRange delay, LabelPolicy policy) {
+        LiveFeed feed = new LiveFeed(pipeline, train, images, rate, seed, labelsPerClass, delay, policy);
         feed.thread.start();
         return feed;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meanstream.cli.feed.DelayRange;
+import io.meanstream.cli.feed.LabelPolicy;
 import io.meanstream.schema.ModelRelease;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -19,13 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
 class LearningReportTest {
 
     static LearningRun.Result run(String mode, long seed, long steps, double... accuracies) {
+        return run(mode, LabelPolicy.RANDOM, seed, steps, accuracies);
+    }
+
+    static LearningRun.Result run(String mode, LabelPolicy policy, long seed, long steps, double... accuracies) {
         List<ReleaseHistory.ReleasePoint> points = new java.util.ArrayList<>();
         for (int i = 0; i < accuracies.length; i++) {
             points.add(new ReleaseHistory.ReleasePoint("m", i + 1, (i + 1) * steps / accuracies.length, 2.0 * (i + 1), 20L * (i + 1), accuracies[i],
                     0.5, 10, 2.0 * (i + 1) + 0.1, Map.of()));
         }
-        LearningRun.Spec spec = new LearningRun.Spec(mode, 20, seed, 10, 50, DelayRange.parse("2s..30s"), 1, Map.of());
-        return new LearningRun.Result(spec, 30_000, 200, steps, points, 0.6, 150, List.of(10.0, 20.0, 30.0, 40.0), 3, 20);
+        LearningRun.Spec spec = new LearningRun.Spec(mode, policy, 20, seed, 10, 50, DelayRange.parse("2s..30s"), 1, Map.of());
+        return new LearningRun.Result(spec, 30_000, 200, policy == LabelPolicy.REQUESTED ? 150 : 0, steps, points, 0.6, 150, List.of(10.0, 20.0, 30.0, 40.0), 3, 20);
     }
 
     @Test
@@ -52,6 +57,16 @@ class LearningReportTest {
         BufferedImage png = ImageIO.read(files.get(0).toFile());
         assertEquals(1600, png.getWidth());
         assertTrue(Files.readString(files.get(1)).startsWith("Command: `cmd`"));
+    }
+
+    @Test
+    void summaryComparesRequestedWithRandomLabelsForMeanTeacher() {
+        List<LearningRun.Result> results = List.of(
+                run("mean-teacher", 1, 1000, 0.70), run("mean-teacher", LabelPolicy.REQUESTED, 1, 1000, 0.75),
+                run("mean-teacher", 2, 1000, 0.72), run("mean-teacher", LabelPolicy.REQUESTED, 2, 1000, 0.73));
+        String md = LearningReport.summary(results, "cmd", "x.png");
+        assertTrue(md.contains("| 20 | mean-teacher + requested labels | 0.7400 ± 0.0141 |"), md);
+        assertTrue(md.contains("| 20 | +3.00 ± 2.83 points (+5.00 / +1.00) | 150 of 200 / 150 of 200 |"), md);
     }
 
     @Test
