@@ -138,9 +138,8 @@ final class LearningReport {
             }
             if (!same.isEmpty()) {
                 rows++;
-                b.append(String.format(Locale.ROOT, "| %d | %+.2f ± %.2f points (%s) | %s |%n", perLabels.getKey(), 100 * mean(same), 100 * sd(same),
-                        points(same), equalSteps.isEmpty() ? "-" : String.format(Locale.ROOT, "%+.2f ± %.2f points (%s)", 100 * mean(equalSteps),
-                                100 * sd(equalSteps), points(equalSteps))));
+                b.append(String.format(Locale.ROOT, "| %d | %s | %s |%n", perLabels.getKey(), difference(same),
+                        equalSteps.isEmpty() ? "-" : difference(equalSteps)));
             }
         }
         return rows == 0 ? "" : b.toString();
@@ -161,11 +160,16 @@ final class LearningReport {
             }
             if (!diff.isEmpty()) {
                 rows++;
-                b.append(String.format(Locale.ROOT, "| %d | %+.2f ± %.2f points (%s) | %s |%n", perLabels.getKey(), 100 * mean(diff), 100 * sd(diff),
-                        points(diff), requested.stream().map(r -> r.requestedLabels() + " of " + r.labels()).collect(Collectors.joining(" / "))));
+                b.append(String.format(Locale.ROOT, "| %d | %s | %s |%n", perLabels.getKey(), difference(diff),
+                        requested.stream().map(r -> r.requestedLabels() + " of " + r.labels()).collect(Collectors.joining(" / "))));
             }
         }
         return rows == 0 ? "" : b.toString();
+    }
+
+    /** Accuracy differences as "mean ± sd points (per seed)". */
+    private static String difference(List<Double> values) {
+        return String.format(Locale.ROOT, "%+.2f ± %.2f points (%s)", 100 * mean(values), 100 * sd(values), points(values));
     }
 
     private static String points(List<Double> values) {
