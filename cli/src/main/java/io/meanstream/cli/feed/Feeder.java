@@ -119,7 +119,9 @@ public final class Feeder {
                 producer.send(record, callback(failure));
                 bytes.addAndGet(record.value().length);
                 imagesSent.incrementAndGet();
-                sentClass.put(source.id(i), source.classIndex(i));
+                if (requests != null) {
+                    sentClass.put(source.id(i), source.classIndex(i));
+                }
                 if (plan.labeled().get(k) && !options.labelsFirst()) {
                     long due = System.nanoTime() + options.labelDelay().draw(delays).toNanos();
                     pending.add(new PendingLabel(due, source.id(i), source.classIndex(i)));

@@ -1,9 +1,9 @@
 package io.meanstream.streams.requests;
 
-import io.meanstream.records.PredictionRecords;
-import io.meanstream.records.RecordRejectedException;
 import io.meanstream.schema.LabelRequest;
 import io.meanstream.schema.Prediction;
+import io.meanstream.serde.AvroSerde;
+import io.meanstream.serde.ContractSerdes;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +33,7 @@ final class LabelRequestProcessor implements Processor<String, byte[], String, L
     private final LabelRequestOptions options;
     private final List<String> classNames;
     private final String imagesTopic;
+    private final AvroSerde<Prediction> predictions = ContractSerdes.prediction();
     private final Map<String, Prediction> held = new HashMap<>();
     private ProcessorContext<String, LabelRequest> context;
     private KeyValueStore<String, String> ledger;
@@ -76,12 +77,7 @@ final class LabelRequestProcessor implements Processor<String, byte[], String, L
     }
 
     private void offer(byte[] value) {
-        Prediction p;
-        try {
-            p = PredictionRecords.read(value);
-        } catch (RecordRejectedException e) {
-            return; // only the scoring processor writes predictions; a foreign record is not worth a request
-        }
+        Prediction p = predictions.decode(value); // Avro, written by LabelRequestTopology
         if (p == null || p.getImagePartition() == null || p.getImageOffset() == null || p.getModelVersion() < newestVersion) {
             return; // without a location no one can be shown the image; an older model's doubt is stale
         }

@@ -79,9 +79,7 @@ public final class LabelRequestSelector {
         }
         PriorityQueue<Candidate> heap = window.computeIfAbsent(c.predictedClass(),
                 k -> new PriorityQueue<>(Comparator.comparingDouble(Candidate::uncertainty)));
-        if (heap.stream().anyMatch(x -> x.imageId().equals(c.imageId()))) {
-            heap.removeIf(x -> x.imageId().equals(c.imageId())); // a newer model's score of the same image replaces the older one
-        }
+        heap.removeIf(x -> x.imageId().equals(c.imageId())); // a newer model's score of the same image replaces the older one
         heap.add(c);
         if (heap.size() > options.candidatesPerWindow()) {
             heap.poll();

@@ -299,7 +299,9 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
         Instant scoredAt = Instant.now();
         long scoredNanos = System.nanoTime();
         for (int i = 0; i < batch.size(); i++) {
-            Image image = batch.get(i).image().image();
+            ThreadBatch.Entry entry = batch.get(i);
+            PendingCodec source = entry.image().codec();
+            Image image = entry.image().image();
             int best = scores.argMax(i);
             List<Float> probabilities = new ArrayList<>(scores.numClasses());
             for (int k = 0; k < scores.numClasses(); k++) {
@@ -308,13 +310,10 @@ final class ScoringProcessor implements Processor<String, byte[], Object, Object
             Prediction prediction = Prediction.newBuilder().setImageId(image.getId()).setModelName(model.name())
                     .setModelVersion(model.version()).setClassIndex(best).setClassName(model.classNames().get(best))
                     .setConfidence(scores.probability(i, best)).setProbabilities(probabilities).setImageTime(image.getEventTime())
-                    .setScoredTime(scoredAt).setImagePartition(batch.get(i).image().codec().partition())
-                    .setImageOffset(batch.get(i).image().codec().offset()).build();
-            ThreadBatch.Entry entry = batch.get(i);
+                    .setScoredTime(scoredAt).setImagePartition(source.partition()).setImageOffset(source.offset()).build();
             if (entry.addedNanos() != WAITED_FOR_MODEL) {
                 meters.batchWait.record(scoredNanos - entry.addedNanos(), TimeUnit.NANOSECONDS);
             }
-            PendingCodec source = entry.image().codec();
             ScoringProcessor owner = entry.owner();
             owner.outbox.add(() -> {
                 meters.forwardWait.record(System.nanoTime() - scoredNanos, TimeUnit.NANOSECONDS);
