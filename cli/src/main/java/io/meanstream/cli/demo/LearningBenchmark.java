@@ -2,6 +2,7 @@ package io.meanstream.cli.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meanstream.cli.feed.DelayRange;
+import io.meanstream.cli.feed.Feeder;
 import io.meanstream.cli.feed.LabelPolicy;
 import io.meanstream.data.LabeledImages;
 import java.io.IOException;
@@ -60,7 +61,7 @@ public final class LearningBenchmark {
                             LocalFiles.deleteQuietly(work);
                         }
                         results.add(result);
-                        append(jsonl, result, command);
+                        append(jsonl, result, command, train.classNames().size());
                         ReleaseHistory.ReleasePoint newest = result.newest();
                         progress.printf("  %s: %,d steps, %d releases, newest v%s test accuracy %s%n", spec.describe(), result.steps(),
                                 result.releases().size(), newest == null ? "-" : newest.version(),
@@ -70,11 +71,11 @@ public final class LearningBenchmark {
             }
         }
         List<Path> written = new ArrayList<>(List.of(jsonl));
-        written.addAll(LearningReport.write(options.out(), options.name(), results, command));
+        written.addAll(LearningReport.write(options.out(), options.name(), results, command, train));
         return written;
     }
 
-    private static void append(Path jsonl, LearningRun.Result r, String command) throws IOException {
+    private static void append(Path jsonl, LearningRun.Result r, String command, int classes) throws IOException {
         ObjectMapper json = new ObjectMapper();
         StringBuilder lines = new StringBuilder();
         for (ReleaseHistory.ReleasePoint p : r.releases()) {
@@ -107,6 +108,10 @@ public final class LearningBenchmark {
         m.put("labelsServed", r.labelDelaysSeconds().size());
         m.put("labelsNotServed", r.labelsNotServed());
         m.put("holdoutLabels", r.holdoutLabels());
+        if (!r.requested().isEmpty()) {
+            m.put("requestedPerClass", RequestedImages.perClass(r.requested(), classes));
+            m.put("requestedImageIds", r.requested().stream().limit(RequestedImages.SHEET_IMAGES).map(Feeder.RequestedLabel::imageId).toList());
+        }
         lines.append(json.writeValueAsString(m)).append('\n');
         Files.writeString(jsonl, lines, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }

@@ -1,5 +1,6 @@
 package io.meanstream.cli.demo;
 
+import io.meanstream.data.LabeledImages;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -34,13 +35,30 @@ final class LearningReport {
     private LearningReport() {
     }
 
-    static List<Path> write(Path dir, String name, List<LearningRun.Result> results, String command) throws IOException {
+    /**
+     * Writes the chart and the summary; with runs on requested labels also the requested images' contact sheet
+     * ({@code <name>-requested.png}, the first requested run) and their per-class counts in the summary.
+     */
+    static List<Path> write(Path dir, String name, List<LearningRun.Result> results, String command, LabeledImages train) throws IOException {
         Path png = dir.resolve(name + ".png");
         Charts.sideBySide(png, chart(results, "labels given", r -> r.labels(), p -> p.labelsGiven()),
                 chart(results, "minutes", r -> r.spec().minutes(), ReleaseHistory.ReleasePoint::minutes));
-        Path md = dir.resolve(name + ".md");
-        Files.writeString(md, summary(results, command, png.getFileName().toString()));
-        return List.of(png, md);
+        List<Path> written = new ArrayList<>(List.of(png));
+        StringBuilder md = new StringBuilder(summary(results, command, png.getFileName().toString()));
+        List<LearningRun.Result> requested = results.stream().filter(r -> !r.requested().isEmpty()).toList();
+        if (!requested.isEmpty()) {
+            Path sheet = dir.resolve(name + "-requested.png");
+            LearningRun.Result first = requested.get(0);
+            RequestedImages.contactSheet(sheet, first.requested(), train);
+            written.add(sheet);
+            md.append("\nWhat was requested: labels that answered a request, per true class").append(RequestedImages.table(requested, train.classNames()))
+                    .append(String.format(Locale.ROOT, "%n![the first %d requested images of %s](%s)%n",
+                            Math.min(RequestedImages.SHEET_IMAGES, first.requested().size()), first.spec().describe(), sheet.getFileName()));
+        }
+        Path summary = dir.resolve(name + ".md");
+        Files.writeString(summary, md);
+        written.add(summary);
+        return written;
     }
 
     /** One panel: for each (mode, labels per class), the newest release's test accuracy along {@code x}, mean and spread over seeds. */
@@ -148,23 +166,39 @@ final class LearningReport {
     /** Mean Teacher with requested labels minus with random labels (the same budget at the same moments), per seed. */
     private static String policyGaps(Map<Integer, Map<String, List<LearningRun.Result>>> byLabels) {
         StringBuilder b = new StringBuilder("\n| labels/class | Mean Teacher: requested labels - random labels, newest releases (mean ± sd; per seed) "
-                + "| labels that answered a request |\n|---|---|---|\n");
+                + "| labels that answered a request | labels the requested arm took to reach the random arm's final accuracy, per seed |\n|---|---|---|---|\n");
         int rows = 0;
         for (var perLabels : byLabels.entrySet()) {
             List<LearningRun.Result> random = perLabels.getValue().getOrDefault("mean-teacher", List.of());
             List<LearningRun.Result> requested = perLabels.getValue().getOrDefault("mean-teacher + requested labels", List.of());
             List<Double> diff = new ArrayList<>();
+            List<String> toMatch = new ArrayList<>();
             for (LearningRun.Result q : requested) {
                 random.stream().filter(r -> r.spec().seed() == q.spec().seed() && r.newest() != null && q.newest() != null).findFirst()
-                        .ifPresent(r -> diff.add(q.newest().testAccuracy() - r.newest().testAccuracy()));
+                        .ifPresent(r -> {
+                            diff.add(q.newest().testAccuracy() - r.newest().testAccuracy());
+                            toMatch.add(labelsToMatch(q, r));
+                        });
             }
             if (!diff.isEmpty()) {
                 rows++;
-                b.append(String.format(Locale.ROOT, "| %d | %s | %s |%n", perLabels.getKey(), difference(diff),
-                        requested.stream().map(r -> r.requestedLabels() + " of " + r.labels()).collect(Collectors.joining(" / "))));
+                b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s |%n", perLabels.getKey(), difference(diff),
+                        requested.stream().map(r -> r.requestedLabels() + " of " + r.labels()).collect(Collectors.joining(" / ")),
+                        String.join(" / ", toMatch)));
             }
         }
         return rows == 0 ? "" : b.toString();
+    }
+
+    /**
+     * The labels given when the first release of {@code requested} scored at least the final accuracy of {@code random}'s
+     * newest release, as "N of M (P %)" of the random arm's labels; "not reached" when no release did.
+     */
+    static String labelsToMatch(LearningRun.Result requested, LearningRun.Result random) {
+        double target = random.newest().testAccuracy();
+        return requested.releases().stream().filter(p -> p.testAccuracy() >= target).findFirst()
+                .map(p -> String.format(Locale.ROOT, "%d of %d (%.0f %%)", p.labelsGiven(), random.labels(), 100.0 * p.labelsGiven() / random.labels()))
+                .orElse("not reached");
     }
 
     /** Accuracy differences as "mean ± sd points (per seed)". */

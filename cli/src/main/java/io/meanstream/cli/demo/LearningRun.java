@@ -42,7 +42,8 @@ final class LearningRun {
 
     /** The run's outcome; the delays as {@link ReleaseHistory.Delays} says. */
     record Result(Spec spec, long images, long labels, long requestedLabels, long steps, List<ReleaseHistory.ReleasePoint> releases,
-                  double prequentialAccuracy, long judged, List<Double> labelDelaysSeconds, long labelsNotServed, long holdoutLabels) {
+                  double prequentialAccuracy, long judged, List<Double> labelDelaysSeconds, long labelsNotServed, long holdoutLabels,
+                  List<Feeder.RequestedLabel> requested) {
 
         /** The newest release (null when none). */
         ReleaseHistory.ReleasePoint newest() {
@@ -71,6 +72,7 @@ final class LearningRun {
         long steps;
         long images;
         long requestedLabels;
+        List<Feeder.RequestedLabel> requested;
         HoldoutSplit holdout;
         try (LocalPipeline pipeline = LocalPipeline.startBroker(work.resolve("kafka"))) {
             pipeline.createTopics();
@@ -107,6 +109,7 @@ final class LearningRun {
                 steps = trainer.steps();
                 images = feeder.imagesSent();
                 requestedLabels = feeder.requestedLabelsSent();
+                requested = feeder.requestedLabels();
                 awaitObserved(observer, trainer.releasedVersion(), feeder.labelsSent());
                 seen = observer.snapshot();
                 models = observer.releasedModels();
@@ -118,7 +121,7 @@ final class LearningRun {
         List<ReleaseHistory.ReleasePoint> points = ReleaseHistory.points(models, labels, firstScored, seen, start, test, done -> { });
         ReleaseHistory.Delays delays = ReleaseHistory.delays(labels, firstDrawn, holdout, models, firstScored);
         return new Result(spec, images, labels.size(), requestedLabels, steps, points, seen.overallAccuracy(), seen.judged(), delays.seconds(),
-                delays.notServed(), delays.holdout());
+                delays.notServed(), delays.holdout(), requested);
     }
 
     /** The observer reads the topics a little behind the services: wait (bounded) until it has seen the last release and labels. */

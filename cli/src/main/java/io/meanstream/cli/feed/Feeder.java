@@ -11,9 +11,11 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,6 +48,8 @@ public final class Feeder {
     /** Every image the running feed sent, to its class: a request can only be answered for those. */
     private final Map<String, Integer> sentClass = new HashMap<>();
     private final Map<String, Integer> labels = new HashMap<>();
+    /** The labels that answered requests, in the order given (the benchmark reports what was asked for). */
+    private final List<RequestedLabel> requestedLabels = new CopyOnWriteArrayList<>();
     private int[] labelsPerClass;
 
     public Feeder(KafkaClientConfig kafka, Topics topics, PrintStream progress) {
@@ -77,6 +81,15 @@ public final class Feeder {
         return requestedLabelsSent.get();
     }
 
+    /** An image labeled in answer to a label request, with its true class. */
+    public record RequestedLabel(String imageId, int classIndex) {
+    }
+
+    /** The labels that answered requests so far, in the order given (live; reset by each feed). */
+    public List<RequestedLabel> requestedLabels() {
+        return List.copyOf(requestedLabels);
+    }
+
     private record PendingLabel(long dueNanos, String imageId, int classIndex) {
     }
 
@@ -97,6 +110,7 @@ public final class Feeder {
         imagesSent.set(0); // the live counters are per feed
         labelsSent.set(0);
         requestedLabelsSent.set(0);
+        requestedLabels.clear();
         ProgressBar bar = new ProgressBar(progress, "images", plan.size());
 
         try (Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("meanstream-feeder"),
@@ -191,6 +205,7 @@ public final class Feeder {
         labelsSent.incrementAndGet();
         if (requested) {
             requestedLabelsSent.incrementAndGet();
+            requestedLabels.add(new RequestedLabel(imageId, classIndex));
         }
     }
 
