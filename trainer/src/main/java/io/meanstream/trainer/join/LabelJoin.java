@@ -45,6 +45,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  *       once (same key, compacted: the old label stops being trained on).</li>
  *   <li>Any other label is joined with the images stream within +/- {@code maxLabelDelay} of event time:
  *       a label after its image (the usual case) or before it (labels that arrive early) both join.</li>
+ *   <li>A tombstone (null value) on the labels topic withdraws the image's label: a tombstone on the pool
+ *       topic removes it from training. A label still waiting in the join window for its image is not
+ *       withdrawn; the labeler only offers images that have already arrived.</li>
  *   <li>A label whose image did not show up within the window goes to the dead-letter topic
  *       ({@code UNKNOWN_IMAGE}), as do labels that {@link LabelRecords} refuses: Avro or JSON that does not
  *       parse, a class the model does not have ({@code UNKNOWN_CLASS}), a key that is not the image id.</li>
@@ -69,14 +72,18 @@ public final class LabelJoin {
         AvroSerde<Label> labelSerde = ContractSerdes.label();
         AvroSerde<Image> imageSerde = ContractSerdes.image();
         LabelRecords labelReader = new LabelRecords(labelSerde);
-        ImageRecords imageReader = new ImageRecords(imageSerde);
         AvroSerde<LabeledImage> labeledSerde = ContractSerdes.labeledImage();
+        ImageRecords imageReader = new ImageRecords(imageSerde);
         Serde<String> keys = Serdes.String();
         String deadLetterTopic = topics.deadLetters().name();
         Produced<byte[], DeadLetter> toDeadLetters = Produced.with(Serdes.ByteArray(), ContractSerdes.deadLetter());
 
-        KStream<String, Parsed<Label>> labels = builder
-                .stream(topics.labels().name(), Consumed.with(keys, Serdes.ByteArray()).withName("labels"))
+        KStream<String, byte[]> labelRecords = builder.stream(topics.labels().name(), Consumed.with(keys, Serdes.ByteArray()).withName("labels"));
+        // A tombstone withdraws an image's label (an annotator's undo): the pool entry goes too, so it is no longer trained on.
+        labelRecords.filter((k, v) -> k != null && v == null, Named.as("label-withdrawn"))
+                .mapValues(v -> (LabeledImage) null, Named.as("pool-tombstone"))
+                .to(topics.labeledImages().name(), Produced.with(keys, labeledSerde).withName("withdraw-from-pool"));
+        KStream<String, Parsed<Label>> labels = labelRecords
                 .processValues(() -> new ParseLabel(labelReader, classNames), Named.as("parse-label"));
         Map<String, KStream<String, Parsed<Label>>> parsed = labels.split(Named.as("label-"))
                 .branch((k, v) -> v.isOk(), Branched.as("ok"))

@@ -251,7 +251,10 @@ public final class TrainerService implements AutoCloseable {
             while (!stopping) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<String, byte[]> r : records) {
-                    if (r.value() == null) {
+                    if (r.value() == null) { // a withdrawn label
+                        if (r.key() != null) {
+                            pool.remove(r.key());
+                        }
                         continue;
                     }
                     try {

@@ -69,6 +69,17 @@ public final class LabeledPool {
         return previous != null;
     }
 
+    /** Removes an image's example, wherever it is (a withdrawn label); returns true when there was one. */
+    public synchronized boolean remove(String imageId) {
+        Example trained = training.remove(imageId);
+        if (trained != null) {
+            perClass[trained.classIndex()]--;
+        }
+        Example other = held.remove(imageId);
+        Example back = heldBack.remove(imageId);
+        return trained != null || other != null || back != null;
+    }
+
     public synchronized int trainingSize() {
         return training.size();
     }
@@ -124,7 +135,7 @@ public final class LabeledPool {
                 passes++;
             }
             Example e = training.get(order.get(position++));
-            if (e != null) { // null: moved out of the pool since the pass began (cannot happen today)
+            if (e != null) { // null: withdrawn since the pass began
                 out.add(e);
             }
         }

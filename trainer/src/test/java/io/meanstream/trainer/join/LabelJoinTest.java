@@ -1,6 +1,7 @@
 package io.meanstream.trainer.join;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meanstream.image.DecodedImage;
@@ -120,6 +121,24 @@ class LabelJoinTest {
         assertEquals(2, out.get(0).getLabel().getClassIndex());
         assertEquals("c", out.get(0).getImage().getId(), "with the image from the pool");
         assertTrue(drainDeadLetters().isEmpty());
+    }
+
+    @Test
+    void aLabelTombstoneWithdrawsThePoolEntry() {
+        images.pipeInput("w", image("w"), T0);
+        labels.pipeInput("w", label("w", 4), T0.plus(Duration.ofMinutes(1)));
+        assertEquals(1, drainPool().size());
+        labels.pipeInput("w", null, T0.plus(Duration.ofMinutes(2)));
+        List<TestRecord<String, byte[]>> out = pool.readRecordsToList();
+        assertEquals(1, out.size());
+        assertEquals("w", out.get(0).key());
+        assertNull(out.get(0).value(), "a tombstone on the pool topic");
+        assertTrue(drainDeadLetters().isEmpty(), "a withdrawal is not an error");
+        out.forEach(r -> poolIn.pipeInput(r.key(), r.value(), r.timestamp()));
+        labels.pipeInput("w", label("w", 6), T0.plus(Duration.ofMinutes(3)));
+        List<LabeledImage> relabeled = drainPool();
+        assertEquals(1, relabeled.size(), "a new label joins the image again");
+        assertEquals(6, relabeled.get(0).getLabel().getClassIndex());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.meanstream.trainer.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,6 +90,26 @@ class StreamStateTest {
         assertTrue(pool.hasEnough(10, 3));
         assertFalse(pool.hasEnough(11, 0));
         assertFalse(pool.hasEnough(0, 4));
+    }
+
+    @Test
+    void aWithdrawnLabelLeavesThePoolMidPass() {
+        LabeledPool pool = new LabeledPool(new HoldoutSplit(0), 2, 3);
+        for (int i = 0; i < 6; i++) {
+            pool.put("i" + i, new float[] {i}, i % 2);
+        }
+        pool.next(2); // a pass has begun: its order still names i4
+        assertTrue(pool.remove("i4"));
+        assertFalse(pool.remove("i4"), "already gone");
+        assertEquals(5, pool.trainingSize());
+        assertEquals(2, pool.perClass()[0]);
+        for (LabeledPool.Example e : pool.next(40)) {
+            assertNotEquals("i4", e.imageId(), "never drawn once withdrawn");
+        }
+        pool.holdBackNewLabels(5);
+        pool.put("new", new float[] {9}, 1);
+        assertTrue(pool.remove("new"), "a held-back label can be withdrawn too");
+        assertTrue(pool.admitHeldBack().isEmpty());
     }
 
     @Test
