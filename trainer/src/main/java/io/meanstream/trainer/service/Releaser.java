@@ -188,8 +188,12 @@ final class Releaser {
         List<LabeledPool.Example> holdout = pool.holdoutExamples();
         List<LabeledPool.Example> evidence = new ArrayList<>(holdout);
         evidence.addAll(heldBack);
-        if (evidence.isEmpty()) {
-            return refuse("no holdout or held-back labeled images yet to gate a release");
+        // No labeled image to judge it on yet (few labels, none fell in the holdout): the gate cannot refuse it, so it
+        // is released as insufficient evidence rather than leaving the stream without a model; training images then
+        // serve only the ONNX-against-DJL probe.
+        List<LabeledPool.Example> probeSource = evidence.isEmpty() ? pool.trainingExamples(32) : evidence;
+        if (probeSource.isEmpty()) {
+            return refuse("no labeled images yet");
         }
         long version = releasedVersion + 1;
         Map<String, Long> offsets = new HashMap<>();
@@ -202,10 +206,10 @@ final class Releaser {
         int size = config.input().channels() * config.input().height() * config.input().width();
         boolean[] candidateCorrect;
         try (OnnxScorer scorer = OnnxScorer.load(onnx, 1)) {
-            int probe = Math.min(32, evidence.size());
+            int probe = Math.min(32, probeSource.size());
             float[] x = new float[probe * size];
             for (int i = 0; i < probe; i++) {
-                System.arraycopy(evidence.get(i).chw(), 0, x, i * size, size);
+                System.arraycopy(probeSource.get(i).chw(), 0, x, i * size, size);
             }
             double diff = probeDifference(engine, scorer, x, probe);
             if (!(diff <= PROBE_TOLERANCE)) {

@@ -172,6 +172,11 @@ public final class LabeledPool {
         return out;
     }
 
+    /** Up to {@code n} training-side examples in id order, a snapshot that draws nothing (e.g. to probe an export). */
+    public synchronized List<Example> trainingExamples(int n) {
+        return training.values().stream().sorted((a, b) -> a.imageId().compareTo(b.imageId())).limit(n).toList();
+    }
+
     /** A snapshot of the holdout examples, for release gates. */
     public synchronized List<Example> holdoutExamples() {
         List<Example> out = new ArrayList<>(held.values());

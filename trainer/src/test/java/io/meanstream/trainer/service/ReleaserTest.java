@@ -180,6 +180,25 @@ class ReleaserTest {
     }
 
     @Test
+    void theFirstModelIsReleasedBeforeAnyLabelFallsInTheHoldoutAndTheGateSaysSo() throws Exception {
+        try (Rig rig = new Rig(".releaser-no-evidence-test")) {
+            rig.train(20);
+            LabeledPool pool = new LabeledPool(SPLIT, 10, 1);
+            Releaser releaser = rig.releaser();
+            assertFalse(releaser.tryRelease(rig.engine, pool, Map.of()), "no labeled image at all: nothing to probe the export with");
+            IntStream.range(0, 1000).filter(i -> !SPLIT.isHoldout(id(i))).limit(5).forEach(i -> rig.put(pool, i));
+            assertEquals(0, pool.holdoutSize());
+            assertTrue(releaser.tryRelease(rig.engine, pool, Map.of()), "five training labels, none in the holdout");
+            assertEquals(1, releaser.releasedVersion());
+            assertEquals(1, rig.metric("trainer.release.gate.insufficient"));
+            assertEquals(0, rig.metric("trainer.release.gate.evidence"));
+            rig.train(5);
+            assertTrue(releaser.tryRelease(rig.engine, pool, Map.of()), "still no evidence against it: not refused");
+            assertEquals(2, rig.metric("trainer.release.gate.insufficient"));
+        }
+    }
+
+    @Test
     void aPerfectScoreOnATinyEarlyHoldoutDoesNotLockLaterReleasesOut() throws Exception {
         try (Rig rig = new Rig(".releaser-lockout-test")) {
             rig.train(40);
