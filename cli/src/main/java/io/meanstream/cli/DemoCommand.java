@@ -1,6 +1,7 @@
 package io.meanstream.cli;
 
 import io.meanstream.cli.demo.Demo;
+import io.meanstream.cli.feed.LabelPolicy;
 import io.meanstream.cli.demo.DemoReport;
 import io.meanstream.cli.feed.DelayRange;
 import io.meanstream.data.FashionMnist;
@@ -51,6 +52,15 @@ final class DemoCommand implements Callable<Integer> {
             "threads, and chart its releases next to Mean Teacher's (both trainers then share the machine: see README)."})
     boolean baseline;
 
+    @Option(names = "--label-policy", defaultValue = "requested", paramLabel = "requested|random",
+            description = {"Which images the simulated annotator labels: requested (it answers the streams-app's label requests at the",
+                    "planned moments, a random planned image when none is open) or random (the planned images) (default: ${DEFAULT-VALUE})."})
+    String labelPolicy;
+
+    @Option(names = "--labeler-port", defaultValue = "8090",
+            description = "Port of the labeler, where a person can label beside the simulation; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int labelerPort;
+
     @Mixin
     StreamRunOptions stream;
 
@@ -66,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         LabeledImages train = data.load(FashionMnist.Split.TRAIN);
         LabeledImages test = data.load(FashionMnist.Split.TEST);
         Demo.Options options = new Demo.Options(minutes, labelsPerClass, stream.rate, DelayRange.parse(stream.labelDelay), reportDir, kafkaDataDir, seed,
-                stream.trainerThreads, logToConsole, Map.copyOf(stream.settings), baseline);
+                stream.trainerThreads, logToConsole, Map.copyOf(stream.settings), baseline, LabelPolicy.parse(labelPolicy), labelerPort);
         DemoReport.Summary summary = new Demo(options, System.out, System.console() != null).run(train, test);
         return summary.images() > 0 ? 0 : 1;
     }

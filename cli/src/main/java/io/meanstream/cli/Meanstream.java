@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 PredictCommand.class,
                 TrainerCommand.class,
                 StreamsAppCommand.class,
+                LabelerCommand.class,
                 BenchStreamsCommand.class,
                 BenchLearningCommand.class,
                 CommandLine.HelpCommand.class

@@ -26,7 +26,7 @@ abstract class ServiceCommand implements Callable<Integer> {
     }
 
     @Override
-    public final Integer call() throws Exception {
+    public Integer call() throws Exception {
         return ServiceRunner.run(service, configFile, bootstrap);
     }
 }

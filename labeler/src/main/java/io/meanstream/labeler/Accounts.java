@@ -71,7 +71,7 @@ public final class Accounts {
         return hashes.size();
     }
 
-    static void requireName(String name) {
+    public static void requireName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("an annotator name is 1-64 of A-Z a-z 0-9 . _ @ -, got '" + name + "'");
         }

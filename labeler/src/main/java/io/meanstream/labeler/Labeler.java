@@ -34,6 +34,7 @@ public final class Labeler implements AutoCloseable {
     private final OpsServer ops;
     private final Topics topics;
     private final KafkaClientConfig kafka;
+    private final LiveStats stats;
 
     public Labeler(Settings s, KafkaClientConfig kafka, Topics topics, Accounts accounts) {
         this.settings = s;
@@ -43,7 +44,7 @@ public final class Labeler implements AutoCloseable {
         int recentCount = s.get(LabelerSettings.RECENT_IMAGES);
         RequestQueue requests = new RequestQueue();
         RecentImages recent = new RecentImages(recentCount);
-        LiveStats stats = new LiveStats(Math.max(5_000, 5 * recentCount));
+        this.stats = new LiveStats(Math.max(5_000, 5 * recentCount));
         this.health = new WorkerHealth(s.get(LabelerSettings.STALL_TIMEOUT));
         this.reader = new StreamReader(kafka, topics, classNames, requests, recent, stats, recentCount);
         Worker readerWorker = health.worker("topic-reader");
@@ -79,6 +80,11 @@ public final class Labeler implements AutoCloseable {
     /** The labeling page's port (the ephemeral one when configured 0). */
     public int port() {
         return web.port();
+    }
+
+    /** Labels given today (UTC) by {@code annotator}, as read back from the labels topic. */
+    public long labelsToday(String annotator) {
+        return stats.snapshot().byAnnotator().getOrDefault(annotator, 0L);
     }
 
     public int opsPort() {

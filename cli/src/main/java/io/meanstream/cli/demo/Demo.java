@@ -40,7 +40,8 @@ public final class Demo {
 
     /** The demo's knobs, from the command line. */
     public record Options(double minutes, int labelsPerClass, double rate, DelayRange labelDelay, Path reportDir, Path kafkaDataDir,
-                          long seed, int trainerThreads, boolean logToConsole, Map<String, String> serviceSettings, boolean baseline) {
+                          long seed, int trainerThreads, boolean logToConsole, Map<String, String> serviceSettings, boolean baseline,
+                          LabelPolicy labelPolicy, int labelerPort) {
     }
 
     private final Options options;
@@ -86,31 +87,36 @@ public final class Demo {
                     report.created().size(), report.existing().size());
             out.println("3/5 starting the trainer (DJL/PyTorch) and the streams-app (Kafka Streams + ONNX Runtime)...");
             pipeline.startServices(LocalPipeline.trainerSettings(work, options.seed(), options.trainerThreads(), options.serviceSettings()),
-                    LocalPipeline.streamsSettings(work, options.serviceSettings()));
+                    LocalPipeline.streamsSettings(work, LocalPipeline.withRequestPace(options.serviceSettings(),
+                            (double) options.labelsPerClass() * train.classNames().size() / options.minutes())));
+            DemoLabeler labeler = DemoLabeler.start(pipeline, options.labelerPort());
             KafkaClientConfig kafka = pipeline.kafka();
             Topics topics = pipeline.topics();
             TrainerService trainer = pipeline.trainer();
             StreamsApp app = pipeline.app();
-            try (BaselineTrainer baselineTrainer = options.baseline() ? startBaseline(pipeline, work) : null;
+            try (labeler;
+                 BaselineTrainer baselineTrainer = options.baseline() ? startBaseline(pipeline, work) : null;
                  DemoObserver observer = new DemoObserver(kafka, topics, pipeline.modelName())) {
                 out.printf("    trainer /metrics on http://127.0.0.1:%d/metrics, streams-app on http://127.0.0.1:%d/metrics%n",
                         trainer.httpPort(), app.httpPort());
+                out.printf("    labeler on %s : sign in as %s with the one-time password %s (valid for this run) to label beside the simulation%n",
+                        labeler.url(), DemoLabeler.USER, labeler.password());
                 Thread observing = new Thread(observer, "demo-observer");
                 observing.setDaemon(true);
                 observing.start();
 
-                out.printf("4/5 streaming %,d Fashion-MNIST training images at %.0f/s with %d labels per class (delay %s); Ctrl-C stops%n",
-                        planned, options.rate(), options.labelsPerClass(), options.labelDelay());
+                out.printf("4/5 streaming %,d Fashion-MNIST training images at %.0f/s with %d labels per class (delay %s, %s images); Ctrl-C stops%n",
+                        planned, options.rate(), options.labelsPerClass(), options.labelDelay(), options.labelPolicy().label());
                 long start = System.currentTimeMillis();
                 LiveFeed feed = LiveFeed.start(pipeline, train, planned, options.rate(), options.seed(), options.labelsPerClass(),
-                        options.labelDelay(), LabelPolicy.RANDOM);
+                        options.labelDelay(), options.labelPolicy());
                 Feeder feeder = feed.feeder();
                 long labelsPlanned = Math.min((long) options.labelsPerClass() * train.classNames().size(), planned);
 
                 LiveConsole console = new LiveConsole(out, interactive);
                 while (!stopRequested.await(1, TimeUnit.SECONDS)) {
                     long elapsed = System.currentTimeMillis() - start;
-                    console.show(DemoView.render(status(elapsed, plannedMillis, feeder, labelsPlanned, trainer, app, observer, baselineTrainer)), false);
+                    console.show(DemoView.render(status(elapsed, plannedMillis, feeder, labeler, labelsPlanned, trainer, app, observer, baselineTrainer)), false);
                     if (elapsed >= plannedMillis || !feed.isRunning()) {
                         break;
                     }
@@ -122,7 +128,7 @@ public final class Demo {
                 }
                 awaitPredictions(observer, feeder.imagesSent(), app);
                 long elapsed = System.currentTimeMillis() - start;
-                console.show(DemoView.render(status(elapsed, plannedMillis, feeder, labelsPlanned, trainer, app, observer, baselineTrainer)), true);
+                console.show(DemoView.render(status(elapsed, plannedMillis, feeder, labeler, labelsPlanned, trainer, app, observer, baselineTrainer)), true);
                 if (baselineTrainer != null) {
                     baselineTrainer.close(); // its releases are on the topic; scoring them needs the core it trains on
                 }
@@ -173,10 +179,11 @@ public final class Demo {
         }
     }
 
-    private static DemoStatus status(long elapsed, long planned, Feeder feeder, long labelsPlanned, TrainerService trainer, StreamsApp app,
-                                     DemoObserver observer, BaselineTrainer baseline) {
+    private static DemoStatus status(long elapsed, long planned, Feeder feeder, DemoLabeler labeler, long labelsPlanned, TrainerService trainer,
+                                     StreamsApp app, DemoObserver observer, BaselineTrainer baseline) {
         Meters m = trainer.metrics();
-        return new DemoStatus(elapsed, planned, feeder.imagesSent(), feeder.labelsSent(), labelsPlanned, trainer.steps(),
+        return new DemoStatus(elapsed, planned, feeder.imagesSent(), feeder.labelsSent(), feeder.requestedLabelsSent(), labeler.labelsByPeople(),
+                labelsPlanned, trainer.steps(),
                 m.value("trainer.class.loss"), m.value("trainer.consistency.loss"), m.value("trainer.consistency.weight"),
                 (long) m.value("trainer.labeled.pool.size"), (long) m.value("trainer.holdout.size"),
                 app.modelVersion(), observer.snapshot(), baseline == null ? null

@@ -22,8 +22,9 @@ final class DemoView {
         lines.add(String.format(Locale.ROOT, "meanstream demo  [%s%s] %3.0f%%  %s / %s", "#".repeat(filled), " ".repeat(BAR - filled),
                 100 * fraction, clock(s.elapsedMillis()), clock(s.plannedMillis())));
         double seconds = Math.max(1e-3, s.elapsedMillis() / 1000.0);
-        lines.add(String.format(Locale.ROOT, "  feed          %,d images (%.1f/s), %,d of %,d labels given", s.imagesSent(),
-                s.imagesSent() / seconds, s.labelsSent(), s.labelsPlanned()));
+        lines.add(String.format(Locale.ROOT, "  feed          %,d images (%.1f/s), %,d of %,d labels given (%,d answering label requests)%s",
+                s.imagesSent(), s.imagesSent() / seconds, s.labelsSent(), s.labelsPlanned(), s.requestedLabels(),
+                s.peopleLabels() > 0 ? String.format(Locale.ROOT, "; %,d by people in the labeler", s.peopleLabels()) : ""));
         lines.add(s.trainerStep() <= 0
                 ? String.format(Locale.ROOT, "  trainer       waiting for labels (labeled pool %d, holdout %d)", s.labeledPool(), s.holdout())
                 : String.format(Locale.ROOT, "  trainer       step %,d  class loss %s  consistency %s (weight %s)  labeled pool %d + holdout %d",

@@ -5,7 +5,6 @@ import io.meanstream.cli.feed.Feeder;
 import io.meanstream.cli.feed.LabelPolicy;
 import io.meanstream.data.LabeledImages;
 import io.meanstream.schema.ModelRelease;
-import io.meanstream.streams.service.StreamsAppSettings;
 import io.meanstream.trainer.service.TrainerService;
 import io.meanstream.trainer.service.TrainerSettings;
 import io.meanstream.trainer.stream.HoldoutSplit;
@@ -59,10 +58,8 @@ final class LearningRun {
         int planned = (int) Math.min(train.count(), Math.max(1, Math.round(spec.rate() * plannedMillis / 1000.0)));
         Map<String, String> trainerOverrides = new HashMap<>(spec.settings());
         trainerOverrides.put(TrainerSettings.MODE.env(), spec.mode());
-        Map<String, String> streamsOverrides = new HashMap<>(spec.settings());
-        // Requests at twice the pace of the label moments, so a moment finds one open (unless the user set the pace).
-        double labelsPerMinute = (double) spec.labelsPerClass() * train.classNames().size() / spec.minutes();
-        streamsOverrides.putIfAbsent(StreamsAppSettings.LABEL_REQUESTS_PER_MINUTE.env(), Double.toString(Math.max(1, 2 * labelsPerMinute)));
+        Map<String, String> streamsOverrides = LocalPipeline.withRequestPace(spec.settings(),
+                (double) spec.labelsPerClass() * train.classNames().size() / spec.minutes());
         List<ModelRelease> models;
         Map<Long, Long> firstScored;
         List<DemoObserver.GivenLabel> labels;

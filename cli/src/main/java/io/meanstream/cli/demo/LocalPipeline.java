@@ -83,7 +83,17 @@ final class LocalPipeline implements AutoCloseable {
         return env;
     }
 
-    /** The streams-app's settings: ephemeral HTTP port, state under {@code work}; {@code overrides} win. */
+    /**
+     * {@code overrides} with label requests at twice the pace of the planned label moments, so a moment of the
+     * simulated annotator finds a request open (unless the user set the pace).
+     */
+    static Map<String, String> withRequestPace(Map<String, String> overrides, double labelsPerMinute) {
+        Map<String, String> out = new HashMap<>(overrides);
+        out.putIfAbsent(StreamsAppSettings.LABEL_REQUESTS_PER_MINUTE.env(), Double.toString(Math.max(1, 2 * labelsPerMinute)));
+        return out;
+    }
+
+        /** The streams-app's settings: ephemeral HTTP port, state under {@code work}; {@code overrides} win. */
     static Settings streamsSettings(Path work, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(Map.of(
                 StreamsAppSettings.HTTP_PORT.env(), "0",

@@ -55,11 +55,11 @@ class DemoViewAndReportTest {
         baselineV3.setVersion(3L);
         baselineV3.setTrainerStep(1200L);
         baselineV3.setMetrics(Map.of("holdoutAccuracy", 0.65));
-        List<String> lines = DemoView.render(new DemoStatus(150_000, 600_000, 7_500, 40, 200, 320, 0.81234, 0.01234, 12.5, 36, 4, 2,
+        List<String> lines = DemoView.render(new DemoStatus(150_000, 600_000, 7_500, 40, 30, 3, 200, 320, 0.81234, 0.01234, 12.5, 36, 4, 2,
                 snapshot(), List.of(baselineV3)));
         String all = String.join("\n", lines);
         assertTrue(lines.get(0).contains(" 25%") && lines.get(0).contains("2:30 / 10:00"), lines.get(0));
-        assertTrue(all.contains("7,500 images (50.0/s), 40 of 200 labels"), all);
+        assertTrue(all.contains("7,500 images (50.0/s), 40 of 200 labels given (30 answering label requests); 3 by people in the labeler"), all);
         assertTrue(all.contains("step 320") && all.contains("class loss 0.812") && all.contains("consistency 0.0123"), all);
         assertTrue(all.contains("newest v2 (step 300, holdout accuracy 0.700), streams-app serving v2"), all);
         assertTrue(all.contains("1,500 (v1: 1,000, v2: 500)"), all);
@@ -70,7 +70,7 @@ class DemoViewAndReportTest {
 
     @Test
     void viewBeforeAnything() {
-        String all = String.join("\n", DemoView.render(new DemoStatus(1000, 600_000, 50, 0, 200, 0, Double.NaN, Double.NaN, Double.NaN, 0, 0,
+        String all = String.join("\n", DemoView.render(new DemoStatus(1000, 600_000, 50, 0, 0, 0, 200, 0, Double.NaN, Double.NaN, Double.NaN, 0, 0,
                 -1, new DemoObserver.Snapshot(0, Map.of(), List.of(), List.of(), 0, Map.of(), 0), null)));
         assertTrue(all.contains("waiting for labels") && all.contains("none released yet") && all.contains("no model yet"), all);
         assertFalse(all.contains("baseline"), "no baseline line without a baseline trainer: " + all);
