@@ -32,6 +32,7 @@ class ChecksCanFailTest {
     static Stream<Arguments> cases() {
         App t = App.TRAINER;
         App s = App.STREAMS_APP;
+        App l = App.LABELER;
         String dev = Overlays.DEV;
         return Stream.of(
                 of("a variable no one reads", dev, m -> addEnv(m, t, "MEANSTREAM_TRAINER_CHECKPOINT_DIRECTORY", "/x"),
@@ -125,7 +126,41 @@ class ChecksCanFailTest {
                 of("a GPU pod without a GPU", Overlays.GPU, m -> ((ObjectNode) container(m, s).path("resources").path("limits")).remove("nvidia.com/gpu"),
                         OverlayChecks::gpu),
                 of("a GPU trainer on the CPU", Overlays.GPU, m -> setConfig(m, "trainer-config", "MEANSTREAM_TRAINER_DEVICE", "cpu"),
-                        OverlayChecks::gpu));
+                        OverlayChecks::gpu),
+                of("a GPU for the labeler", Overlays.GPU, m -> ((ObjectNode) container(m, l).path("resources").path("limits")).put("nvidia.com/gpu", 1),
+                        OverlayChecks::gpu),
+                of("the model's name set on the labeler", dev, m -> addEnv(m, l, "MEANSTREAM_MODEL_NAME", "fashion-mnist"),
+                        m -> ManifestChecks.everyVariableIsRead(m, l, JibImage.of(l, false))),
+                of("the labeler's buttons in another class order", dev,
+                        m -> setConfig(m, "labeler-config", "MEANSTREAM_CLASS_NAMES", "Trouser,T-shirt/top,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot"),
+                        ManifestChecks::servicesAgree),
+                of("the accounts file outside the Secret", dev, m -> setConfig(m, "labeler-config", "MEANSTREAM_LABELER_ACCOUNTS_FILE", "/tmp/accounts.txt"),
+                        m -> ManifestChecks.secretFiles(m, l, JibImage.of(l, false))),
+                of("the accounts Secret mounted writable", dev, m -> ((ObjectNode) mount(m, l, "/etc/meanstream/labeler-accounts")).put("readOnly", false),
+                        m -> ManifestChecks.secretFiles(m, l, JibImage.of(l, false))),
+                of("the page and the ops server on one port", dev, m -> setConfig(m, "labeler-config", "MEANSTREAM_LABELER_OPS_PORT", "8090"),
+                        m -> ManifestChecks.probesAndPorts(m, l, JibImage.of(l, false))),
+                of("the labeler's liveness probe on the page", dev,
+                        m -> ((ObjectNode) container(m, l).path("livenessProbe").path("httpGet")).put("port", "http"),
+                        m -> ManifestChecks.probesAndPorts(m, l, JibImage.of(l, false))),
+                of("the ServiceMonitor scrapes the labeler's page", dev,
+                        m -> ((ObjectNode) m.get("ServiceMonitor", "labeler").orElseThrow().path("spec").path("endpoints").get(0)).put("port", "http"),
+                        m -> ManifestChecks.serviceAndMonitor(m, l)),
+                of("the labeler's page not in its Service", dev,
+                        m -> ((ArrayNode) m.get("Service", "labeler").orElseThrow().path("spec").path("ports")).remove(0),
+                        m -> ManifestChecks.serviceAndMonitor(m, l)),
+                of("the labeler cannot write labels", dev, m -> removeAcl(m, "meanstream-labeler", "meanstream.labels", "Write"),
+                        m -> ManifestChecks.aclsLeastPrivilege(m, l)),
+                of("the labeler may write predictions", dev, m -> addAcl(m, "meanstream-labeler", "meanstream.predictions", "Write"),
+                        m -> ManifestChecks.aclsLeastPrivilege(m, l)),
+                of("the labeler's ops port open to the namespace", dev,
+                        m -> ((ArrayNode) m.get("NetworkPolicy", "labeler").orElseThrow().path("spec").path("ingress").get(1).path("from")).addObject()
+                                .putObject("podSelector"),
+                        m -> OverlayChecks.networkPolicy(m, l)),
+                of("two labelers", dev, m -> ((ObjectNode) m.workload(l).orElseThrow().path("spec")).put("replicas", 2),
+                        ManifestChecks::labelerIsOnePod),
+                of("prod's session cookie over plain HTTP", Overlays.PROD, m -> setConfig(m, "labeler-config", "MEANSTREAM_LABELER_SECURE_COOKIE", "false"),
+                        OverlayChecks::labelerCookieIsSecure));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -180,6 +215,15 @@ class ChecksCanFailTest {
 
     private static void removeConfig(Manifests m, String configMap, String key) {
         configData(m, configMap).remove(key);
+    }
+
+    private static JsonNode mount(Manifests m, App app, String mountPath) {
+        for (JsonNode vm : container(m, app).path("volumeMounts")) {
+            if (vm.path("mountPath").asText().equals(mountPath)) {
+                return vm;
+            }
+        }
+        throw new AssertionError("no mount " + mountPath);
     }
 
     private static void removeMount(Manifests m, App app, String mountPath) {

@@ -24,6 +24,11 @@ final class ClassPathChecks {
     static final Forbidden PYTORCH = new Forbidden("DJL/PyTorch", a -> a.startsWith("ai.djl") || a.contains("pytorch"));
     static final Forbidden ONNX_RUNTIME_GPU = new Forbidden("ONNX Runtime's GPU build",
             a -> a.equals("com.microsoft.onnxruntime:onnxruntime_gpu"));
+    /** Any build of ONNX Runtime (75 MB on the CPU, 446 MB the CUDA one): only the services that score need it. */
+    static final Forbidden ONNX_RUNTIME = new Forbidden("ONNX Runtime", a -> a.startsWith("com.microsoft.onnxruntime:"));
+    /** Kafka Streams and its state store's native library (73 MB): only the services with topologies need them. */
+    static final Forbidden KAFKA_STREAMS = new Forbidden("Kafka Streams/RocksDB",
+            a -> a.equals("org.apache.kafka:kafka-streams") || a.equals("org.rocksdb:rocksdbjni"));
 
     private ClassPathChecks() {
     }
@@ -43,6 +48,17 @@ final class ClassPathChecks {
         problems.addAll(required(cp, List.of("io.meanstream:meanstream-core", "ai.djl.pytorch:pytorch-engine",
                 gpu ? "ai.djl.pytorch:pytorch-native-cu124" : "ai.djl.pytorch:pytorch-native-cpu", onnxRuntime(gpu),
                 "org.apache.kafka:kafka-streams", "ch.qos.logback:logback-classic")));
+        return problems;
+    }
+
+    /**
+     * The labeler: a Kafka client and a web server (Javalin), a logging backend and its own code; no model runtime
+     * (neither build of ONNX Runtime, whatever the flavour), no Kafka Streams, nothing else named here.
+     */
+    static List<String> labeler(RuntimeClassPath cp) {
+        List<String> problems = forbidden(cp, List.of(PYTORCH, ONNX_RUNTIME, KAFKA_STREAMS, BROKER, CHARTS, DEVELOPER_CLI));
+        problems.addAll(required(cp, List.of("io.meanstream:meanstream-core", "org.apache.kafka:kafka-clients", "io.javalin:javalin",
+                "ch.qos.logback:logback-classic")));
         return problems;
     }
 

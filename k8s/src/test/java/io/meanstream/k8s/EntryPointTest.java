@@ -25,7 +25,7 @@ class EntryPointTest {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), image.mainClass())
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().put(app.httpPort.env(), "eighty");
+        builder.environment().put(app.opsPort.env(), "eighty");
         Process process = builder.start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -34,6 +34,6 @@ class EntryPointTest {
         String log = Files.readString(output);
         assertEquals(1, process.exitValue(), log);
         assertTrue(log.contains(app.name + ": cannot start"), log);
-        assertTrue(log.contains(app.httpPort.env() + "='eighty'"), log);
+        assertTrue(log.contains(app.opsPort.env() + "='eighty'"), log);
     }
 }

@@ -8,6 +8,7 @@ import io.meanstream.kafka.KafkaClientConfig;
 import io.meanstream.kafka.TopicRole;
 import io.meanstream.kafka.TopicSpec;
 import io.meanstream.kafka.Topics;
+import io.meanstream.labeler.LabelerSettings;
 import io.meanstream.streams.service.StreamsAppSettings;
 import io.meanstream.trainer.service.TrainerConfig;
 import io.meanstream.trainer.service.TrainerSettings;
@@ -54,6 +55,9 @@ final class ManifestChecks {
             "MALLOC_TRIM_THRESHOLD_", "glibc malloc: keeps freed tensor memory (see the ./meanstream launcher)",
             "MALLOC_TOP_PAD_", "glibc malloc: keeps freed tensor memory (see the ./meanstream launcher)");
 
+    /** The ConfigMap every service reads (the Kafka client; the model's name for the trainer and the streams-app). */
+    static final String SHARED_CONFIG_MAP = "meanstream-shared";
+
     /** Variables of the shared registries that every service reads: topics (Topics.fromEnv), Kafka client (KafkaClientConfig). */
     static boolean isTopicVariable(String name) {
         if (name.equals("MEANSTREAM_TOPIC_REPLICATION_FACTOR")) {
@@ -87,9 +91,14 @@ final class ManifestChecks {
         Set<String> kafkaProperties = kafkaClientProperties();
         Map<String, String> env = new LinkedHashMap<>(image.environment());
         env.putAll(m.plainEnv(app));
+        Map<String, Manifests.EnvValue> sources = m.env(app);
         for (String name : env.keySet()) {
             if (settings.contains(name) || isTopicVariable(name) || name.equals(KafkaClientConfig.ENV_CONFIG_FILE)) {
                 continue;
+            }
+            if (app.ignoredSharedVariables.contains(name) && sources.containsKey(name)
+                    && sources.get(name).source().startsWith("ConfigMap " + SHARED_CONFIG_MAP + "-")) {
+                continue; // in the ConfigMap every service reads, for the others
             }
             if (name.startsWith(KafkaClientConfig.ENV_PREFIX)) {
                 // The real mapping: MEANSTREAM_KAFKA_SASL_JAAS_CONFIG -> sasl.jaas.config.
@@ -163,7 +172,11 @@ final class ManifestChecks {
         return problems;
     }
 
-    /** Both services use the same model name and topic registry, or their models and topics would not meet. */
+    /**
+     * The services use the same topic registry and Kafka cluster, the trainer and the streams-app the same model
+     * name, and all of them the trainer's class names in its class-index order (the streams-app reads labels by
+     * class, the labeler writes the index of the button pressed), or their records would not meet or mean the same.
+     */
     static List<String> servicesAgree(Manifests m) {
         List<String> problems = new ArrayList<>();
         Map<String, String> trainer = m.plainEnv(App.TRAINER);
@@ -173,12 +186,25 @@ final class ManifestChecks {
         if (!a.equals(b)) {
             problems.add(m + ": the trainer releases model " + a + ", the streams-app serves " + b);
         }
-        if (!describe(Topics.fromEnv(trainer)).equals(describe(Topics.fromEnv(streams)))) {
-            problems.add(m + ": the trainer and the streams-app see different topics: " + describe(Topics.fromEnv(trainer))
-                    + " vs " + describe(Topics.fromEnv(streams)));
-        }
-        if (!java.util.Objects.equals(kafkaWithoutCredentials(trainer), kafkaWithoutCredentials(streams))) {
-            problems.add(m + ": the trainer and the streams-app connect to Kafka differently");
+        List<String> classes = List.of(Settings.resolve(App.TRAINER.settings, trainer, null).get(TrainerSettings.CLASS_NAMES)
+                .split(",")).stream().map(String::strip).toList();
+        for (App app : App.values()) {
+            if (app == App.TRAINER) {
+                continue;
+            }
+            Map<String, String> env = m.plainEnv(app);
+            if (!describe(Topics.fromEnv(trainer)).equals(describe(Topics.fromEnv(env)))) {
+                problems.add(m + ": the trainer and the " + app.name + " see different topics: " + describe(Topics.fromEnv(trainer))
+                        + " vs " + describe(Topics.fromEnv(env)));
+            }
+            if (!java.util.Objects.equals(kafkaWithoutCredentials(trainer), kafkaWithoutCredentials(env))) {
+                problems.add(m + ": the trainer and the " + app.name + " connect to Kafka differently");
+            }
+            Settings s = Settings.resolve(app.settings, env, null);
+            List<String> own = app == App.STREAMS_APP ? s.get(StreamsAppSettings.CLASS_NAMES) : s.get(LabelerSettings.CLASS_NAMES);
+            if (!own.equals(classes)) {
+                problems.add(m + ": the " + app.name + " names the classes " + own + ", the trainer " + classes);
+            }
         }
         return problems;
     }
@@ -254,6 +280,43 @@ final class ManifestChecks {
         return problems;
     }
 
+    /**
+     * Files with secrets the service reads (the labeler's accounts): on a Secret volume mounted read-only, under a
+     * key the Secret projects to that file name, never in the image or a ConfigMap.
+     */
+    static List<String> secretFiles(Manifests m, App app, JibImage image) {
+        List<String> problems = new ArrayList<>();
+        JsonNode c = m.container(app).orElse(null);
+        if (c == null) {
+            return List.of(m + ": no " + app.name + " container");
+        }
+        Settings settings = Settings.resolve(app.settings, m.plainEnv(app), null);
+        for (Setting<String> setting : app.secretFileSettings) {
+            Path p = Path.of(image.workingDirectory()).resolve(settings.get(setting)).normalize();
+            Optional<JsonNode> mount = mountFor(c, p);
+            JsonNode volume = mount.map(vm -> volume(m, app, vm.path("name").asText()))
+                    .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+            if (mount.isEmpty() || !volume.has("secret")) {
+                problems.add(m + ": " + app.name + " reads " + setting.env() + "=" + p + " from no Secret volume");
+                continue;
+            }
+            if (!mount.get().path("readOnly").asBoolean(false)) {
+                problems.add(m + ": " + app.name + " mounts the Secret with " + setting.env() + " writable");
+            }
+            String file = Path.of(mount.get().path("mountPath").asText()).relativize(p).toString();
+            JsonNode items = volume.path("secret").path("items");
+            boolean projected = items.isEmpty();
+            for (JsonNode item : items) {
+                projected |= item.path("path").asText().equals(file);
+            }
+            if (!projected || file.isEmpty()) {
+                problems.add(m + ": " + app.name + " reads " + p + ", which Secret " + volume.path("secret").path("secretName").asText()
+                        + " does not project (items " + items + ")");
+            }
+        }
+        return problems;
+    }
+
     private static Optional<JsonNode> mountFor(JsonNode container, Path path) {
         JsonNode best = null;
         int depth = -1;
@@ -278,24 +341,39 @@ final class ManifestChecks {
 
     // ------------------------------------------------------------------ probes, ports, Services, monitoring
 
-    /** The container port the service listens on (its HTTP port setting), named; the image exposes the same port. */
+    /**
+     * The ports the service listens on (its ops port setting, and the labeler's page port) are fixed, distinct, named
+     * container ports that the image exposes; the probes ask the ops server by the port's name.
+     */
     static List<String> probesAndPorts(Manifests m, App app, JibImage image) {
         List<String> problems = new ArrayList<>();
         JsonNode c = m.container(app).orElse(null);
         if (c == null) {
             return List.of(m + ": no " + app.name + " container");
         }
-        int port = Settings.resolve(app.settings, m.plainEnv(app), null).get(app.httpPort);
-        if (port <= 0) {
-            problems.add(m + ": " + app.name + " listens on port " + port + ": probes need a fixed port");
-        }
-        if (!image.ports().contains(port)) {
-            problems.add(m + ": " + app.name + " listens on " + port + ", its image exposes " + image.ports());
-        }
+        Settings settings = Settings.resolve(app.settings, m.plainEnv(app), null);
+        int port = settings.get(app.opsPort);
         Map<String, Integer> named = new LinkedHashMap<>();
         c.path("ports").forEach(p -> named.put(p.path("name").asText(""), p.path("containerPort").asInt()));
-        if (!named.containsValue(port)) {
-            problems.add(m + ": " + app.name + " declares container ports " + named + ", not " + app.httpPort.env() + "=" + port);
+        if (named.containsKey("")) {
+            problems.add(m + ": " + app.name + " declares an unnamed container port");
+        }
+        Map<Integer, String> listens = new LinkedHashMap<>();
+        for (Setting<Integer> s : listeningPorts(app)) {
+            int p = settings.get(s);
+            String other = listens.put(p, s.env());
+            if (other != null) {
+                problems.add(m + ": " + app.name + " listens with " + other + " and " + s.env() + " on the same port " + p);
+            }
+            if (p <= 0) {
+                problems.add(m + ": " + app.name + " listens on port " + p + " (" + s.env() + "): probes and Services need a fixed port");
+            }
+            if (!image.ports().contains(p)) {
+                problems.add(m + ": " + app.name + " listens on " + p + " (" + s.env() + "), its image exposes " + image.ports());
+            }
+            if (!named.containsValue(p)) {
+                problems.add(m + ": " + app.name + " declares container ports " + named + ", not " + s.env() + "=" + p);
+            }
         }
         for (String[] probe : new String[][] {{"startupProbe", "/health"}, {"livenessProbe", "/health"}, {"readinessProbe", "/ready"}}) {
             JsonNode http = c.path(probe[0]).path("httpGet");
@@ -322,6 +400,13 @@ final class ManifestChecks {
         return problems;
     }
 
+    /** The port settings the service listens on: the ops port and the client ports, each once. */
+    static List<Setting<Integer>> listeningPorts(App app) {
+        List<Setting<Integer>> out = new ArrayList<>(List.of(app.opsPort));
+        app.clientPorts.stream().filter(p -> !out.contains(p)).forEach(out::add);
+        return out;
+    }
+
     private static int resolvePort(JsonNode ref, Map<String, Integer> named) {
         if (ref.isNumber() || (ref.isTextual() && ref.asText().matches("\\d+"))) {
             return ref.asInt();
@@ -329,7 +414,10 @@ final class ManifestChecks {
         return named.getOrDefault(ref.asText(), -1);
     }
 
-    /** A Service reaches the service's HTTP port on its pods, a ServiceMonitor scrapes /metrics through it. */
+    /**
+     * A Service reaches every port the service listens on, on its pods; a ServiceMonitor scrapes /metrics through the
+     * Service port that targets the ops port.
+     */
     static List<String> serviceAndMonitor(Manifests m, App app) {
         List<String> problems = new ArrayList<>();
         Optional<ObjectNode> workload = m.workload(app);
@@ -342,18 +430,19 @@ final class ManifestChecks {
         if (!subset(service.get().path("spec").path("selector"), podLabels) || service.get().path("spec").path("selector").isEmpty()) {
             problems.add(m + ": Service " + app.name + " selects " + service.get().path("spec").path("selector") + ", not the pods " + podLabels);
         }
-        int port = Settings.resolve(app.settings, m.plainEnv(app), null).get(app.httpPort);
+        Settings settings = Settings.resolve(app.settings, m.plainEnv(app), null);
+        int port = settings.get(app.opsPort);
         Map<String, Integer> named = new LinkedHashMap<>();
         m.container(app).orElseThrow().path("ports").forEach(p -> named.put(p.path("name").asText(""), p.path("containerPort").asInt()));
-        Set<String> servicePorts = new HashSet<>();
-        boolean reaches = false;
+        Map<String, Integer> servicePorts = new LinkedHashMap<>();
         for (JsonNode p : service.get().path("spec").path("ports")) {
-            servicePorts.add(p.path("name").asText());
             JsonNode target = p.has("targetPort") ? p.path("targetPort") : p.path("port");
-            reaches |= resolvePort(target, named) == port;
+            servicePorts.put(p.path("name").asText(), resolvePort(target, named));
         }
-        if (!reaches) {
-            problems.add(m + ": Service " + app.name + " targets no port equal to " + app.httpPort.env() + "=" + port);
+        for (Setting<Integer> s : listeningPorts(app)) {
+            if (!servicePorts.containsValue(settings.get(s))) {
+                problems.add(m + ": Service " + app.name + " targets no port equal to " + s.env() + "=" + settings.get(s));
+            }
         }
         JsonNode selector = monitor.get().path("spec").path("selector").path("matchLabels");
         if (selector.isEmpty() || !subset(selector, service.get().path("metadata").path("labels"))) {
@@ -364,8 +453,12 @@ final class ManifestChecks {
             problems.add(m + ": ServiceMonitor " + app.name + " has no endpoints");
         }
         for (JsonNode e : endpoints) {
-            if (!servicePorts.contains(e.path("port").asText())) {
-                problems.add(m + ": ServiceMonitor " + app.name + " scrapes port " + e.path("port").asText() + ", the Service has " + servicePorts);
+            if (!servicePorts.containsKey(e.path("port").asText())) {
+                problems.add(m + ": ServiceMonitor " + app.name + " scrapes port " + e.path("port").asText() + ", the Service has "
+                        + servicePorts.keySet());
+            } else if (servicePorts.get(e.path("port").asText()) != port) {
+                problems.add(m + ": ServiceMonitor " + app.name + " scrapes port " + e.path("port").asText() + ", which targets "
+                        + servicePorts.get(e.path("port").asText()) + ", not the ops server's " + app.opsPort.env() + "=" + port);
             }
             if (!e.path("path").asText("/metrics").equals("/metrics")) {
                 problems.add(m + ": ServiceMonitor " + app.name + " scrapes " + e.path("path").asText() + ", metrics are on /metrics");
@@ -445,7 +538,9 @@ final class ManifestChecks {
      * What each service does on Kafka, read from its code: the topic bootstrapper describes every topic and its
      * configs; consumers read, producers write; Kafka Streams owns its internal topics, group and transactional ids
      * under its application id. The trainer's group and join application id are derived from the model name in
-     * TrainerService (consumeImages, streamsProperties).
+     * TrainerService (consumeImages, streamsProperties). The labeler runs no Kafka Streams and joins no group: its
+     * consumers assign partitions and seek (StreamReader, ImageStore), its producer writes labels without
+     * transactions (LabelWriter).
      */
     static Set<Access> requiredAccess(Manifests m, App app) {
         Map<String, String> env = m.plainEnv(app);
@@ -460,6 +555,12 @@ final class ManifestChecks {
         boolean exactlyOnce;
         List<TopicSpec<?, ?>> reads;
         List<TopicSpec<?, ?>> writes;
+        if (app == App.LABELER) {
+            List.of(t.labelRequests(), t.images(), t.predictions(), t.quality(), t.labels())
+                    .forEach(spec -> out.add(new Access("topic", "literal", spec.name(), "Read")));
+            out.add(new Access("topic", "literal", t.labels().name(), "Write"));
+            return out;
+        }
         if (app == App.TRAINER) {
             String model = s.get(TrainerSettings.MODEL_NAME);
             applicationId = "meanstream-trainer-join-" + model.replaceAll("[^A-Za-z0-9_-]", "_");
@@ -726,6 +827,8 @@ final class ManifestChecks {
     static final int TRAINER_SHUTDOWN_SECONDS = 60 + 30 + 30;
     /** StreamsApp.close(): Kafka Streams close (60 s bound) and the model follower's join (10 s bound). */
     static final int STREAMS_APP_SHUTDOWN_SECONDS = 60 + 10;
+    /** Labeler.close(): a label being saved waits for its acknowledgement (15 s, LabelWriter), the topic reader's join (10 s). */
+    static final int LABELER_SHUTDOWN_SECONDS = 15 + 10;
 
     /** The trainer: a StatefulSet of exactly one pod on its headless Service, with time to checkpoint on SIGTERM. */
     static List<String> trainerIsSingleWriter(Manifests m) {
@@ -811,6 +914,32 @@ final class ManifestChecks {
             problems.add(m + ": " + pdbs.size() + " PodDisruptionBudgets select the streams-app pods, expected 1");
         } else if (pdbs.get(0).path("spec").has("minAvailable") && pdbs.get(0).path("spec").path("minAvailable").asInt() >= min) {
             problems.add(m + ": the streams-app PodDisruptionBudget's minAvailable would block every drain at minReplicas " + min);
+        }
+        return problems;
+    }
+
+    /**
+     * The labeler: a Deployment of one pod, which no autoscaler scales, since its sign-in sessions live in the pod's
+     * memory (a second pod would not know them), with time to finish saving a label on SIGTERM.
+     */
+    static List<String> labelerIsOnePod(Manifests m) {
+        List<String> problems = new ArrayList<>();
+        Optional<ObjectNode> deployment = m.get("Deployment", App.LABELER.name);
+        if (deployment.isEmpty()) {
+            return List.of(m + ": the labeler is not a Deployment");
+        }
+        JsonNode spec = deployment.get().path("spec");
+        if (spec.path("replicas").asInt(-1) != 1) {
+            problems.add(m + ": the labeler Deployment has replicas " + spec.path("replicas")
+                    + ", must be exactly 1: sessions are in the pod's memory, another pod would answer 401");
+        }
+        if (m.ofKind("HorizontalPodAutoscaler").stream().anyMatch(h -> h.path("spec").path("scaleTargetRef").path("name").asText().equals(App.LABELER.name))) {
+            problems.add(m + ": an autoscaler targets the labeler");
+        }
+        int grace = spec.path("template").path("spec").path("terminationGracePeriodSeconds").asInt(30);
+        if (grace < LABELER_SHUTDOWN_SECONDS) {
+            problems.add(m + ": labeler terminationGracePeriodSeconds " + grace + " < " + LABELER_SHUTDOWN_SECONDS
+                    + " (a label's acknowledgement, the topic reader's stop)");
         }
         return problems;
     }

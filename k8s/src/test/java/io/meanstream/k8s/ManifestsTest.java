@@ -21,8 +21,9 @@ class ManifestsTest {
         return Overlays.all();
     }
 
+    /** The image the app runs in that rendering: the -Pgpu build only for the apps that use a GPU. */
     private static JibImage image(Manifests m, App app) {
-        return JibImage.of(app, m.gpu);
+        return JibImage.of(app, m.gpu && app.gpu);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -42,10 +43,10 @@ class ManifestsTest {
                 problems.add(m + ": an object without apiVersion or name: " + o.path("kind").asText());
             }
         });
-        Map<String, Integer> expected = Map.ofEntries(Map.entry("StatefulSet", 1), Map.entry("Deployment", 1),
-                Map.entry("PersistentVolumeClaim", 1), Map.entry("Service", 2), Map.entry("ServiceMonitor", 2),
-                Map.entry("HorizontalPodAutoscaler", 1), Map.entry("PodDisruptionBudget", 1), Map.entry("NetworkPolicy", 2),
-                Map.entry("ServiceAccount", 2), Map.entry("KafkaTopic", 8));
+        Map<String, Integer> expected = Map.ofEntries(Map.entry("StatefulSet", 1), Map.entry("Deployment", 2),
+                Map.entry("PersistentVolumeClaim", 1), Map.entry("Service", 3), Map.entry("ServiceMonitor", 3),
+                Map.entry("HorizontalPodAutoscaler", 1), Map.entry("PodDisruptionBudget", 1), Map.entry("NetworkPolicy", 3),
+                Map.entry("ServiceAccount", 3), Map.entry("KafkaTopic", 8));
         expected.forEach((kind, n) -> {
             if (m.ofKind(kind).size() != n) {
                 problems.add(m + ": " + m.ofKind(kind).size() + " " + kind + ", expected " + n);
@@ -96,6 +97,17 @@ class ManifestsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("renderings")
+    void secretFilesAreMountedReadOnlyFromSecrets(String name) {
+        Manifests m = Overlays.get(name);
+        List<String> problems = new ArrayList<>();
+        for (App app : App.values()) {
+            problems.addAll(ManifestChecks.secretFiles(m, app, image(m, app)));
+        }
+        assertNone(problems);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renderings")
     void probesServicesAndMonitorsHitTheOpsServer(String name) {
         Manifests m = Overlays.get(name);
         List<String> problems = new ArrayList<>();
@@ -139,16 +151,17 @@ class ManifestsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("renderings")
-    void trainerIsOneWriterAndStreamsAppScalesWithinPartitions(String name) {
+    void trainerIsOneWriterStreamsAppScalesWithinPartitionsLabelerIsOnePod(String name) {
         Manifests m = Overlays.get(name);
         List<String> problems = new ArrayList<>(ManifestChecks.trainerIsSingleWriter(m));
         problems.addAll(ManifestChecks.streamsAppScales(m));
+        problems.addAll(ManifestChecks.labelerIsOnePod(m));
         assertNone(problems);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("renderings")
-    void networkPoliciesAdmitTheHttpPortAndLetOutOnlyDnsAndKafka(String name) {
+    void networkPoliciesAdmitTheServicePortsAndLetOutOnlyDnsAndKafka(String name) {
         Manifests m = Overlays.get(name);
         List<String> problems = new ArrayList<>();
         for (App app : App.values()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meanstream.config.Settings;
 import io.meanstream.kafka.KafkaClientConfig;
+import io.meanstream.labeler.LabelerSettings;
 import io.meanstream.streams.service.StreamsAppSettings;
 import io.meanstream.trainer.service.TrainerSettings;
 import java.util.ArrayList;
@@ -29,8 +30,9 @@ final class OverlayChecks {
     }
 
     /**
-     * Each app pod is isolated by a NetworkPolicy (Ingress and Egress) that lets in its HTTP port and lets out DNS
-     * and the Kafka bootstrap port, and nothing on other ports.
+     * Each app pod is isolated by a NetworkPolicy (Ingress and Egress) that lets in the ports it listens on and lets
+     * out DNS and the Kafka bootstrap port, and nothing on other ports. An ops port that serves no other client
+     * (/health, /ready, /metrics answer without sign-in) admits Prometheus pods only.
      */
     static List<String> networkPolicy(Manifests m, App app) {
         List<String> problems = new ArrayList<>();
@@ -49,10 +51,25 @@ final class OverlayChecks {
             problems.add(m + ": NetworkPolicy of " + app.name + " restricts " + types + ", expected Ingress and Egress");
         }
         JsonNode c = m.container(app).orElseThrow();
-        int httpPort = Settings.resolve(app.settings, m.plainEnv(app), null).get(app.httpPort);
+        Settings settings = Settings.resolve(app.settings, m.plainEnv(app), null);
+        Set<Integer> listening = new TreeSet<>();
+        ManifestChecks.listeningPorts(app).forEach(p -> listening.add(settings.get(p)));
+        Set<Integer> clientPorts = new TreeSet<>();
+        app.clientPorts.forEach(p -> clientPorts.add(settings.get(p)));
         Set<Integer> ingress = ports(spec.path("ingress"), c, problems, m + ": " + app.name + " ingress");
-        if (!ingress.equals(Set.of(httpPort))) {
-            problems.add(m + ": " + app.name + " admits ports " + ingress + ", expected only its HTTP port " + httpPort);
+        if (!ingress.equals(listening)) {
+            problems.add(m + ": " + app.name + " admits ports " + ingress + ", expected only the ports it listens on " + listening);
+        }
+        for (JsonNode rule : spec.path("ingress")) {
+            Set<Integer> rulePorts = ports(List.of(rule), c, new ArrayList<>(), "");
+            if (clientPorts.containsAll(rulePorts)) {
+                continue;
+            }
+            for (JsonNode peer : rule.path("from")) {
+                if (!peer.path("podSelector").path("matchLabels").path("app.kubernetes.io/name").asText().equals("prometheus")) {
+                    problems.add(m + ": " + app.name + " admits " + peer + " to its ops port " + rulePorts + ", which only Prometheus needs");
+                }
+            }
         }
         Set<Integer> egress = ports(spec.path("egress"), c, problems, m + ": " + app.name + " egress");
         int kafkaPort = Integer.parseInt(bootstrap(m, app)[1]);
@@ -62,7 +79,7 @@ final class OverlayChecks {
         return problems;
     }
 
-    private static Set<Integer> ports(JsonNode rules, JsonNode container, List<String> problems, String what) {
+    private static Set<Integer> ports(Iterable<JsonNode> rules, JsonNode container, List<String> problems, String what) {
         Set<Integer> out = new TreeSet<>();
         for (JsonNode rule : rules) {
             if (!rule.has("ports")) {
@@ -91,8 +108,12 @@ final class OverlayChecks {
 
     /** Image tags: the project version in base and dev, a release (not SNAPSHOT) in prod, the -cuda builds with the GPU. */
     static List<String> imageTags(Manifests m, String description, Predicate<String> expected) {
+        return imageTags(m, List.of(App.values()), description, expected);
+    }
+
+    static List<String> imageTags(Manifests m, List<App> apps, String description, Predicate<String> expected) {
         List<String> problems = new ArrayList<>();
-        for (App app : App.values()) {
+        for (App app : apps) {
             String ref = m.container(app).orElseThrow().path("image").asText();
             if (!expected.test(ManifestChecks.tag(ref))) {
                 problems.add(m + ": " + app.name + " runs " + ref + ", expected " + description);
@@ -229,12 +250,20 @@ final class OverlayChecks {
     }
 
     /**
-     * gpu: each app container requests and is limited to GPUs, is scheduled on GPU nodes (node selector and the
-     * GPU taint's toleration) and is told to use them (trainer device gpu, streams-app provider cuda).
+     * gpu: the trainer's and the streams-app's containers request and are limited to GPUs, are scheduled on GPU nodes
+     * (node selector and the GPU taint's toleration) and are told to use them (trainer device gpu, streams-app
+     * provider cuda); the labeler, which runs no model, holds no GPU.
      */
     static List<String> gpu(Manifests m) {
         List<String> problems = new ArrayList<>();
         for (App app : App.values()) {
+            if (!app.gpu) {
+                JsonNode resources = m.container(app).orElseThrow().path("resources");
+                if (resources.path("requests").has("nvidia.com/gpu") || resources.path("limits").has("nvidia.com/gpu")) {
+                    problems.add(m + ": " + app.name + " requests a GPU it does not use");
+                }
+                continue;
+            }
             JsonNode c = m.container(app).orElseThrow();
             JsonNode resources = c.path("resources");
             int requests = resources.path("requests").path("nvidia.com/gpu").asInt(0);
@@ -263,6 +292,17 @@ final class OverlayChecks {
             problems.add(m + ": the streams-app scores with " + streams.get(StreamsAppSettings.PROVIDER) + " while holding a GPU");
         }
         return problems;
+    }
+
+    /**
+     * prod: the labeler's session cookie is sent over HTTPS only (its page is behind an Ingress with TLS), so a
+     * signed-in session never travels in clear.
+     */
+    static List<String> labelerCookieIsSecure(Manifests m) {
+        if (!Settings.resolve(App.LABELER.settings, m.plainEnv(App.LABELER), null).get(LabelerSettings.SECURE_COOKIE)) {
+            return List.of(m + ": the labeler sends its session cookie over plain HTTP (" + LabelerSettings.SECURE_COOKIE.env() + "=false)");
+        }
+        return List.of();
     }
 
     /** Without the GPU component: no GPU requested, CPU device and provider. */

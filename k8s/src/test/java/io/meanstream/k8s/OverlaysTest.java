@@ -22,6 +22,12 @@ class OverlaysTest {
         assertNone(OverlayChecks.prodExternalKafka(Overlays.get(Overlays.PROD), "meanstream-kafka-ca"));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {Overlays.PROD, Overlays.GPU})
+    void prodSendsTheLabelersSessionCookieOverHttpsOnly(String name) {
+        assertNone(OverlayChecks.labelerCookieIsSecure(Overlays.get(name)));
+    }
+
     @Test
     void gpuOverlayIsProdPlusGpus() {
         Manifests gpu = Overlays.get(Overlays.GPU);
@@ -40,7 +46,9 @@ class OverlaysTest {
         Manifests m = Overlays.get(name);
         String suffix = cudaSuffix();
         List<String> problems = new ArrayList<>(OverlayChecks.gpu(m));
-        problems.addAll(OverlayChecks.imageTags(m, "a " + suffix + " build", tag -> tag.endsWith(suffix)));
+        List<App> cpuApps = java.util.Arrays.stream(App.values()).filter(a -> !a.gpu).toList();
+        problems.addAll(OverlayChecks.imageTags(m, App.gpuApps(), "a " + suffix + " build", tag -> tag.endsWith(suffix)));
+        problems.addAll(OverlayChecks.imageTags(m, cpuApps, "a CPU build", tag -> !tag.endsWith(suffix)));
         assertNone(problems);
     }
 
