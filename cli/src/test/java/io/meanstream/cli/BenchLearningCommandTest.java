@@ -35,8 +35,10 @@ class BenchLearningCommandTest {
         }
         assertEquals(List.of("mean-teacher", "supervised"), runs.stream().map(r -> r.get("mode").asText()).toList());
         for (JsonNode run : runs) {
-            assertEquals(run.get("images").asLong(), runs.get(0).get("images").asLong(), "the same stream for both modes");
-            assertEquals(run.get("labels").asLong(), runs.get(0).get("labels").asLong(), "the same labels for both modes");
+            // The same seeded stream, cut at the same wall time: on a loaded machine the feed may fall a few images
+            // behind its rate in one run, so the counts agree to within the last second's worth.
+            assertEquals(runs.get(0).get("images").asDouble(), run.get("images").asDouble(), 40, "the same stream for both modes");
+            assertEquals(runs.get(0).get("labels").asDouble(), run.get("labels").asDouble(), 1, "the same labels for both modes");
             assertTrue(run.get("steps").asLong() > 0, run.toString());
             assertTrue(run.get("releases").asInt() >= 1, run.toString());
             assertTrue(run.get("command").asText().startsWith("./meanstream bench-learning --minutes 0.67"), run.toString());
