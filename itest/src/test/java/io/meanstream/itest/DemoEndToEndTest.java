@@ -68,6 +68,8 @@ class DemoEndToEndTest {
             // The view prints every 30 s when not on a terminal; wait for a frame that shows a released model.
             demo.awaitLine(l -> l.contains("models") && l.contains("released, newest v"), Duration.ofMinutes(4));
             demo.awaitLine(l -> l.contains("baseline      supervised-only trainer (own JVM):") && l.contains("released, newest v"), Duration.ofMinutes(4));
+            // ... and a frame in which the streams-app has scored images with a released model.
+            demo.awaitLine(l -> l.matches("\\s*predictions\\s+[1-9][0-9,]* .*"), Duration.ofMinutes(4));
             demo.terminate();
             int exit = demo.awaitExit(Duration.ofMinutes(2));
             assertTrue(List.of(0, 143).contains(exit), "exit " + exit + ":\n" + demo.output());
