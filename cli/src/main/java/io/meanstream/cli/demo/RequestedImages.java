@@ -98,7 +98,7 @@ final class RequestedImages {
 
     /** A Markdown table: requested labels per class, for each run. */
     static String table(List<LearningRun.Result> runs, List<String> classNames) {
-        StringBuilder b = new StringBuilder("\n| run (labels/class, seed) | requested labels | ");
+        StringBuilder b = new StringBuilder("\n\n| run (labels/class, seed) | requested labels | ");
         b.append(String.join(" | ", classNames)).append(" |\n|---|---|").append("---|".repeat(classNames.size())).append('\n');
         for (LearningRun.Result r : runs) {
             int[] counts = perClass(r.requested(), classNames.size());
