@@ -4,7 +4,6 @@ import io.meanstream.schema.Label;
 import io.meanstream.schema.LabelRequest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,6 +29,18 @@ final class LabelDesk {
 
     /** One image to label, with the model's guess when there is one. */
     record Item(String imageId, String source, Integer guessClass, String guessName, Double confidence, Long modelVersion, Double uncertainty) {
+
+        /** A requested image, with the guess of the model that asked. */
+        static Item requested(LabelRequest r) {
+            return new Item(r.getImageId(), "requested", r.getPredictedClass(), r.getPredictedClassName(),
+                    (double) r.getProbabilities().get(r.getPredictedClass()), r.getModelVersion(), r.getUncertainty());
+        }
+
+        /** Any other image, with the served model's guess when a prediction for it was seen. */
+        static Item recent(String imageId, Optional<LiveStats.Guess> g) {
+            return new Item(imageId, "recent", g.map(LiveStats.Guess::classIndex).orElse(null), g.map(LiveStats.Guess::className).orElse(null),
+                    g.map(x -> (double) x.confidence()).orElse(null), g.map(LiveStats.Guess::modelVersion).orElse(null), null);
+        }
     }
 
     /** The numbers beside the images. */
@@ -73,17 +84,14 @@ final class LabelDesk {
         if (source == Source.REQUESTED) {
             for (LabelRequest r : requests.next(count, id -> open(who, id))) {
                 who.offered(r.getImageId(), new AnnotatorSession.Offered(new RecentImages.Position(r.getImagePartition(), r.getImageOffset()), true));
-                items.add(new Item(r.getImageId(), "requested", r.getPredictedClass(), r.getPredictedClassName(),
-                        (double) r.getProbabilities().get(r.getPredictedClass()), r.getModelVersion(), r.getUncertainty()));
+                items.add(Item.requested(r));
             }
         }
         if (items.isEmpty()) {
             for (String id : recent.sample(count, id -> open(who, id) && requests.get(id).isEmpty())) {
                 recent.position(id).ifPresent(p -> {
                     who.offered(id, new AnnotatorSession.Offered(p, false));
-                    Optional<LiveStats.Guess> g = stats.guess(id);
-                    items.add(new Item(id, "recent", g.map(LiveStats.Guess::classIndex).orElse(null), g.map(LiveStats.Guess::className).orElse(null),
-                            g.map(x -> (double) x.confidence()).orElse(null), g.map(LiveStats.Guess::modelVersion).orElse(null), null));
+                    items.add(Item.recent(id, stats.guess(id)));
                 });
             }
         }
@@ -96,8 +104,7 @@ final class LabelDesk {
 
     /** Writes {@code who}'s answer; the image must be one offered to them, the class one of the model's. */
     Label answer(AnnotatorSession who, String imageId, int classIndex) throws LabelWriter.LabelNotSavedException {
-        AnnotatorSession.Offered offered = who.offered(requireId(imageId))
-                .orElseThrow(() -> new BadInputException("unknown image id '" + imageId + "': not one offered to you"));
+        AnnotatorSession.Offered offered = offered(who, imageId);
         if (classIndex < 0 || classIndex >= classNames.size()) {
             throw new BadInputException("class index " + classIndex + " is outside [0, " + classNames.size() + ")");
         }
@@ -117,17 +124,17 @@ final class LabelDesk {
         String id = last.get();
         writer.withdraw(id);
         stats.withdrawn(id);
-        Optional<LiveStats.Guess> g = stats.guess(id);
-        Optional<LabelRequest> r = requests.get(id);
-        return Optional.of(new Item(id, who.offered(id).map(o -> o.requested() ? "requested" : "recent").orElse("recent"),
-                g.map(LiveStats.Guess::classIndex).orElse(r.map(LabelRequest::getPredictedClass).orElse(null)),
-                g.map(LiveStats.Guess::className).orElse(r.map(x -> x.getPredictedClassName()).orElse(null)),
-                g.map(x -> (double) x.confidence()).orElse(null), g.map(LiveStats.Guess::modelVersion).orElse(null), null));
+        return Optional.of(requests.get(id).map(Item::requested).orElseGet(() -> Item.recent(id, stats.guess(id))));
     }
 
     void skip(AnnotatorSession who, String imageId) {
-        who.offered(requireId(imageId)).orElseThrow(() -> new BadInputException("unknown image id '" + imageId + "': not one offered to you"));
+        offered(who, imageId);
         who.skip(imageId);
+    }
+
+    private static AnnotatorSession.Offered offered(AnnotatorSession who, String imageId) {
+        return who.offered(requireId(imageId))
+                .orElseThrow(() -> new BadInputException("unknown image id '" + imageId + "': not one offered to you"));
     }
 
     /** An image offered to {@code who}, as PNG; empty for any other id (or one no longer on the topic). */
@@ -137,9 +144,8 @@ final class LabelDesk {
 
     Stats stats(AnnotatorSession who) {
         LiveStats.Snapshot s = stats.snapshot();
-        List<Long> labels = s.chart().stream().map(LiveStats.Point::labels).toList();
         return new Stats(requests.size(), recent.size(), s.labelsToday(), s.byAnnotator().getOrDefault(who.name(), 0L), s.servedVersion(),
-                Double.isFinite(s.liveAccuracy()) ? s.liveAccuracy() : null, s.judged(), labels,
+                Double.isFinite(s.liveAccuracy()) ? s.liveAccuracy() : null, s.judged(), s.chart().stream().map(LiveStats.Point::labels).toList(),
                 s.chart().stream().map(LiveStats.Point::accuracy).toList());
     }
 
@@ -148,9 +154,5 @@ final class LabelDesk {
             throw new BadInputException("an image id is 1-512 characters");
         }
         return imageId;
-    }
-
-    static Map<String, Object> error(String message) {
-        return Map.of("error", message);
     }
 }

@@ -56,7 +56,7 @@ public final class Labeler implements AutoCloseable {
         var meters = metrics.meters();
         meters.gauge("labeler.requests.open", "Open label requests", requests::size);
         meters.gauge("labeler.recent.images", "Recent images remembered for labeling", recent::size);
-        meters.gauge("labeler.labels.today", "Labels given today (UTC), by anyone", () -> stats.snapshot().labelsToday());
+        meters.gauge("labeler.labels.today", "Labels given today (UTC), by anyone", stats::labelsToday);
         meters.counter("labeler.records.skipped", "Records the labeler could not read (logged and skipped)", reader::skipped);
         this.ops = new OpsServer("0.0.0.0", s.get(LabelerSettings.OPS_PORT), metrics, this::readiness, health::liveness);
     }
@@ -84,7 +84,7 @@ public final class Labeler implements AutoCloseable {
 
     /** Labels given today (UTC) by {@code annotator}, as read back from the labels topic. */
     public long labelsToday(String annotator) {
-        return stats.snapshot().byAnnotator().getOrDefault(annotator, 0L);
+        return stats.labelsToday(annotator);
     }
 
     public int opsPort() {

@@ -102,10 +102,10 @@ final class LabelerApp implements AutoCloseable {
             desk.skip(who(ctx), body(ctx, Skip.class).imageId());
             ctx.json(Map.of("skipped", true));
         });
-        app.exception(LabelDesk.BadInputException.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(LabelDesk.error(e.getMessage())));
+        app.exception(LabelDesk.BadInputException.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST).json(error(e.getMessage())));
         app.exception(LabelWriter.LabelNotSavedException.class, (e, ctx) -> {
             log.warn("a label was not saved: {}", e.getMessage());
-            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(LabelDesk.error("not saved, try again: " + e.getMessage()));
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(error("not saved, try again: " + e.getMessage()));
         });
     }
 
@@ -134,7 +134,7 @@ final class LabelerApp implements AutoCloseable {
         if (ctx.method().name().equals("GET") && !ctx.path().startsWith("/api/")) {
             login(ctx, HttpStatus.UNAUTHORIZED, "Sign in to label.");
         } else {
-            ctx.status(HttpStatus.UNAUTHORIZED).json(LabelDesk.error("sign in first"));
+            ctx.status(HttpStatus.UNAUTHORIZED).json(error("sign in first"));
         }
         ctx.skipRemainingHandlers();
     }
@@ -158,7 +158,7 @@ final class LabelerApp implements AutoCloseable {
             if (ctx.path().equals("/login")) {
                 login(ctx, HttpStatus.FORBIDDEN, "The sign-in form expired; try again.");
             } else {
-                ctx.status(HttpStatus.FORBIDDEN).json(LabelDesk.error("missing or wrong " + CSRF_HEADER));
+                ctx.status(HttpStatus.FORBIDDEN).json(error("missing or wrong " + CSRF_HEADER));
             }
             ctx.skipRemainingHandlers();
         }
@@ -220,7 +220,7 @@ final class LabelerApp implements AutoCloseable {
     private void image(Context ctx) {
         Optional<byte[]> png = desk.png(who(ctx), ctx.pathParam("id"));
         if (png.isEmpty()) {
-            ctx.status(HttpStatus.NOT_FOUND).json(LabelDesk.error("no such image offered to you"));
+            ctx.status(HttpStatus.NOT_FOUND).json(error("no such image offered to you"));
             return;
         }
         ctx.contentType("image/png").result(png.get());
@@ -239,7 +239,7 @@ final class LabelerApp implements AutoCloseable {
     private void undo(Context ctx) throws LabelWriter.LabelNotSavedException {
         Optional<LabelDesk.Item> item = desk.undo(who(ctx));
         if (item.isEmpty()) {
-            ctx.status(HttpStatus.CONFLICT).json(LabelDesk.error("nothing to undo"));
+            ctx.status(HttpStatus.CONFLICT).json(error("nothing to undo"));
         } else {
             ctx.json(item.get());
         }
@@ -271,6 +271,10 @@ final class LabelerApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Map<String, Object> error(String message) {
+        return Map.of("error", message);
     }
 
     static String escape(String s) {

@@ -2,6 +2,7 @@ package io.meanstream.labeler;
 
 import io.meanstream.schema.Prediction;
 import io.meanstream.schema.Quality;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ final class LiveStats {
 
     /** A label given at {@code millis} by {@code annotator}; a new UTC day starts the counts again. */
     synchronized void label(String imageId, String annotator, long millis) {
-        LocalDate d = java.time.Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate d = Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate();
         if (day == null || d.isAfter(day)) {
             day = d;
             labelsToday = 0;
@@ -105,6 +106,15 @@ final class LiveStats {
 
     synchronized boolean isLabeled(String imageId) {
         return labeled.containsKey(imageId);
+    }
+
+    /** Labels given today by {@code annotator}. */
+    synchronized long labelsToday(String annotator) {
+        return byAnnotator.getOrDefault(annotator, 0L);
+    }
+
+    synchronized long labelsToday() {
+        return labelsToday;
     }
 
     synchronized Snapshot snapshot() {

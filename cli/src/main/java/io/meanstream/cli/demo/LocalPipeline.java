@@ -93,7 +93,7 @@ final class LocalPipeline implements AutoCloseable {
         return out;
     }
 
-        /** The streams-app's settings: ephemeral HTTP port, state under {@code work}; {@code overrides} win. */
+    /** The streams-app's settings: ephemeral HTTP port, state under {@code work}; {@code overrides} win. */
     static Settings streamsSettings(Path work, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(Map.of(
                 StreamsAppSettings.HTTP_PORT.env(), "0",

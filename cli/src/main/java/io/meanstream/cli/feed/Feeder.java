@@ -39,7 +39,6 @@ public final class Feeder {
     private final PrintStream progress;
     private final AtomicLong imagesSent = new AtomicLong();
     private final AtomicLong labelsSent = new AtomicLong();
-    private final AtomicLong requestedLabelsSent = new AtomicLong();
     private volatile boolean stopRequested;
     /** The records' form of the running feed. */
     private FeedRecords records;
@@ -78,7 +77,7 @@ public final class Feeder {
 
     /** Of those, labels that answered a label request (live). */
     public long requestedLabelsSent() {
-        return requestedLabelsSent.get();
+        return requestedLabels.size();
     }
 
     /** An image labeled in answer to a label request, with its true class. */
@@ -109,7 +108,6 @@ public final class Feeder {
         long start = System.nanoTime();
         imagesSent.set(0); // the live counters are per feed
         labelsSent.set(0);
-        requestedLabelsSent.set(0);
         requestedLabels.clear();
         ProgressBar bar = new ProgressBar(progress, "images", plan.size());
 
@@ -155,7 +153,7 @@ public final class Feeder {
         }
         requests = null;
         return new FeedResult((int) imagesSent.get(), labels.size(), bytes.get(), labelsPerClass, Map.copyOf(labels),
-                Duration.ofNanos(System.nanoTime() - start), (int) requestedLabelsSent.get());
+                Duration.ofNanos(System.nanoTime() - start), requestedLabels.size());
     }
 
     private void sleepUntil(long deadlineNanos, PriorityQueue<PendingLabel> pending, Producer<String, byte[]> producer,
@@ -204,7 +202,6 @@ public final class Feeder {
         labelsPerClass[classIndex]++;
         labelsSent.incrementAndGet();
         if (requested) {
-            requestedLabelsSent.incrementAndGet();
             requestedLabels.add(new RequestedLabel(imageId, classIndex));
         }
     }

@@ -72,8 +72,8 @@ public final class LabelJoin {
         AvroSerde<Label> labelSerde = ContractSerdes.label();
         AvroSerde<Image> imageSerde = ContractSerdes.image();
         LabelRecords labelReader = new LabelRecords(labelSerde);
-        AvroSerde<LabeledImage> labeledSerde = ContractSerdes.labeledImage();
         ImageRecords imageReader = new ImageRecords(imageSerde);
+        AvroSerde<LabeledImage> labeledSerde = ContractSerdes.labeledImage();
         Serde<String> keys = Serdes.String();
         String deadLetterTopic = topics.deadLetters().name();
         Produced<byte[], DeadLetter> toDeadLetters = Produced.with(Serdes.ByteArray(), ContractSerdes.deadLetter());
